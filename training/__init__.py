@@ -1,0 +1,1 @@
+"""Datasets, trainers, metrics and plots for the OCR classifiers."""

@@ -1,0 +1,151 @@
+"""NIST36 data access.
+
+The files ``nist36_{train,valid,test}.mat`` hold ``{split}_data`` (N x 1024,
+0 = ink, 1 = paper, each row a transposed 32x32 image) and ``{split}_labels``
+(N x 36 one-hot, classes A-Z then 0-9). An optional ``{split}_source`` key is
+kept when present.
+"""
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CLASSES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+SPLITS = ("train", "valid", "test")
+IMAGE_SIDE = 32
+DATA_URL = "http://www.cs.cmu.edu/~lkeselma/16720a_data/data.zip"
+ENV_VAR = "OCR_DATA_DIR"
+DEFAULT_DIR = Path("data") / "nist36"
+SOURCE_NAMES = {0: "NIST letters", 1: "MNIST digits", 2: "photographed"}
+
+
+class DataNotFoundError(FileNotFoundError):
+    """The NIST36 files are not where we looked."""
+
+
+class DataFormatError(ValueError):
+    """A NIST36 file is corrupt or has the wrong layout."""
+
+
+@dataclass
+class Split:
+    """One split of NIST36.
+
+    Attributes
+    ----------
+    x : (N, 1024) float array, rows stored transposed as in the files
+    y : (N,) int array of class indices
+    source : (N,) int array or None
+    name : str
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    source: np.ndarray | None
+    name: str
+
+    def __len__(self):
+        return len(self.y)
+
+    @property
+    def onehot(self):
+        return one_hot(self.y, len(CLASSES))
+
+    def images(self):
+        """Upright ``(N, 32, 32)`` images."""
+        return rows_to_images(self.x)
+
+    def subset(self, idx):
+        idx = np.asarray(idx)
+        source = None if self.source is None else self.source[idx]
+        return Split(self.x[idx], self.y[idx], source, self.name)
+
+
+def one_hot(y, n_classes):
+    out = np.zeros((len(y), n_classes))
+    out[np.arange(len(y)), y] = 1.0
+    return out
+
+
+def rows_to_images(x):
+    """``(N, 1024)`` dataset rows to upright ``(N, 32, 32)`` images."""
+    return x.reshape(-1, IMAGE_SIDE, IMAGE_SIDE).transpose(0, 2, 1)
+
+
+def images_to_rows(images):
+    """Upright ``(N, 32, 32)`` images to dataset rows (stored transposed)."""
+    return np.ascontiguousarray(np.asarray(images).transpose(0, 2, 1)).reshape(-1, IMAGE_SIDE * IMAGE_SIDE)
+
+
+def candidate_dirs(data_dir=None):
+    """Directories searched, in order: ``data_dir``, ``$OCR_DATA_DIR``, ``./data/nist36``."""
+    dirs = []
+    if data_dir:
+        dirs.append(Path(data_dir))
+    if os.environ.get(ENV_VAR):
+        dirs.append(Path(os.environ[ENV_VAR]))
+    dirs.append(DEFAULT_DIR)
+    return dirs
+
+
+def file_names():
+    return [f"nist36_{s}.mat" for s in SPLITS]
+
+
+def find_data_dir(data_dir=None):
+    """Return the first searched directory holding all three NIST36 files.
+
+    Raises
+    ------
+    DataNotFoundError
+        Naming the files, the places searched and where to download them.
+    """
+    dirs = candidate_dirs(data_dir)
+    for d in dirs:
+        if all((d / f).is_file() for f in file_names()):
+            return d
+    looked = ", ".join(str(d) for d in dirs)
+    raise DataNotFoundError(
+        f"NIST36 data not found: need {', '.join(file_names())}; looked in {looked} "
+        f"(pass --data-dir or set {ENV_VAR}); download data.zip from {DATA_URL} and unzip it there"
+    )
+
+
+def load_split(split, data_dir=None):
+    """Load one split ('train', 'valid' or 'test') as a :class:`Split`."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    path = find_data_dir(data_dir) / f"nist36_{split}.mat"
+    return read_split_file(path, split)
+
+
+def read_split_file(path, split):
+    """Read and validate one ``.mat`` split file."""
+    import scipy.io
+
+    try:
+        mat = scipy.io.loadmat(path)
+    except Exception as exc:  # scipy raises many types for a bad file
+        raise DataFormatError(f"{path}: not a readable .mat file ({type(exc).__name__}: {exc})") from None
+    data_key, label_key = f"{split}_data", f"{split}_labels"
+    missing = [k for k in (data_key, label_key) if k not in mat]
+    if missing:
+        raise DataFormatError(f"{path}: missing key(s) {', '.join(missing)}")
+    x = np.asarray(mat[data_key], dtype=np.float64)
+    labels = np.asarray(mat[label_key])
+    if x.ndim != 2 or x.shape[1] != IMAGE_SIDE * IMAGE_SIDE:
+        raise DataFormatError(f"{path}: {data_key} has shape {x.shape}, expected N x 1024")
+    if labels.shape != (x.shape[0], len(CLASSES)):
+        raise DataFormatError(f"{path}: {label_key} has shape {labels.shape}, expected {x.shape[0]} x 36")
+    if not np.all(labels.sum(axis=1) == 1):
+        raise DataFormatError(f"{path}: {label_key} rows are not one-hot")
+    source = None
+    if f"{split}_source" in mat and mat[f"{split}_source"].size == x.shape[0]:
+        source = np.asarray(mat[f"{split}_source"]).reshape(-1).astype(int)
+    return Split(x, labels.argmax(axis=1), source, split)
+
+
+def load_all(data_dir=None):
+    """Load train, valid and test as a dict of :class:`Split`."""
+    return {s: load_split(s, data_dir) for s in SPLITS}
