@@ -1,5 +1,7 @@
 """Command-line interface: read pages, train and evaluate models."""
+import json
 import sys
+from pathlib import Path
 
 import click
 import numpy as np
@@ -73,6 +75,204 @@ def data(data_dir, grid, per_class, seed):
         class_sample_grid(splits["train"], grid, per_class=per_class, rng=seed)
         click.echo(f"wrote {grid}")
 
+
+
+def emit(result, fmt, text_lines):
+    """Print ``text_lines`` or, with ``--format json``, one JSON object as the last line."""
+    if fmt == "json":
+        click.echo(json.dumps(result))
+    else:
+        for line in text_lines:
+            click.echo(line)
+
+
+def load_model_or_fail(spec):
+    from training.classifier import load_model
+    from training.model_errors import ModelFormatError
+
+    try:
+        return load_model(spec)
+    except (FileNotFoundError, ModelFormatError) as exc:
+        fail(str(exc))
+
+
+def prepare_out_dir(out_dir):
+    path = Path(out_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                             show_default=True, help="Output format; json prints one object as the last line.")
+SEED_OPTION = click.option("--seed", default=0, show_default=True, help="Seed for init, shuffling and augmentation.")
+PROGRESS_OPTION = click.option("--progress/--no-progress", default=True, show_default=True,
+                               help="Show progress bars on stderr.")
+
+
+@cli.group()
+def train():
+    """Train a classifier or the autoencoder on NIST36."""
+
+
+@train.command("mlp")
+@DATA_DIR_OPTION
+@click.option("--hidden", default=64, show_default=True)
+@click.option("--epochs", default=60, show_default=True, type=click.IntRange(1))
+@click.option("--lr", default=0.02, show_default=True, type=click.FloatRange(min=0, min_open=True))
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
+@click.option("--momentum", default=0.9, show_default=True, type=click.FloatRange(0, 1, max_open=True))
+@click.option("--weight-decay", default=0.0, show_default=True, type=click.FloatRange(min=0))
+@click.option("--augment/--no-augment", default=True, show_default=True, help="Random affine/stroke augmentation.")
+@click.option("--lr-sweep", is_flag=True, help="Also train at 10x and 0.1x the learning rate; one figure set.")
+@click.option("--out-dir", default="runs/mlp", show_default=True, help="Folder for the model and plots.")
+@SEED_OPTION
+@PROGRESS_OPTION
+@FORMAT_OPTION
+def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_decay, augment, lr_sweep, out_dir,
+                  seed, progress, fmt):
+    """NumPy MLP 1024-HIDDEN-36 (sigmoid, softmax) with minibatch SGD."""
+    from training.data import load_all
+    from training.plots import curves, weights_grid
+    from training.train_numpy import train_mlp
+
+    splits = load_data_or_fail(load_all, data_dir)
+    out = prepare_out_dir(out_dir)
+    aug = augment_rows_fn() if augment else None
+    rates = [lr, lr * 10, lr / 10] if lr_sweep else [lr]
+    histories, finals = {}, []
+    for rate in rates:
+        model, hist, init_w = train_mlp(splits["train"], splits["valid"], hidden, epochs, rate, batch_size, momentum,
+                                        weight_decay, seed, aug, progress, label=f"lr={rate:g}")
+        tag = "" if rate == lr else f"_lr{rate:g}"
+        model.save(out / f"mlp{tag}.npz")
+        histories[f"lr={rate:g}"] = hist
+        finals.append({"lr": rate, "train_accuracy": hist["train_acc"][-1], "valid_accuracy": hist["valid_acc"][-1],
+                       "model": str(out / f"mlp{tag}.npz")})
+        if rate == lr:
+            weights_grid(init_w, out / "weights_init.png", "first-layer weights at init")
+            weights_grid(model.net.layers[0].params["W"], out / "weights_trained.png", "first-layer weights trained")
+    curves(histories, out / "accuracy.png", "acc", "accuracy")
+    curves(histories, out / "loss.png", "loss", "mean cross-entropy")
+    lines = [f"{'lr':>10s} {'train acc':>10s} {'valid acc':>10s}  model"]
+    lines += [f"{r['lr']:10g} {r['train_accuracy']:10.4f} {r['valid_accuracy']:10.4f}  {r['model']}" for r in finals]
+    lines.append(f"plots in {out}: accuracy.png loss.png weights_init.png weights_trained.png")
+    emit({"runs": finals, "out_dir": str(out)}, fmt, lines)
+
+
+@train.command("autoencoder")
+@DATA_DIR_OPTION
+@click.option("--epochs", default=100, show_default=True, type=click.IntRange(1))
+@click.option("--lr", default=3e-5, show_default=True, type=click.FloatRange(min=0, min_open=True))
+@click.option("--batch-size", default=36, show_default=True, type=click.IntRange(1))
+@click.option("--momentum", default=0.9, show_default=True, type=click.FloatRange(0, 1, max_open=True))
+@click.option("--out-dir", default="runs/autoencoder", show_default=True)
+@SEED_OPTION
+@PROGRESS_OPTION
+@FORMAT_OPTION
+def train_autoencoder_cmd(data_dir, epochs, lr, batch_size, momentum, out_dir, seed, progress, fmt):
+    """NumPy autoencoder 1024-32-32-32-1024 on total squared error, SGD with momentum."""
+    from training.data import CLASSES, load_all
+    from training.plots import reconstructions_plot, series_plot
+    from training.train_numpy import train_autoencoder
+
+    splits = load_data_or_fail(load_all, data_dir)
+    out = prepare_out_dir(out_dir)
+    model, hist = train_autoencoder(splits["train"], splits["valid"], epochs=epochs, lr=lr, batch_size=batch_size,
+                                    momentum=momentum, seed=seed, progress=progress)
+    model.save(out / "autoencoder.npz")
+    series_plot({"train": hist["train_loss"], "valid": hist["valid_loss"]}, out / "loss.png",
+                "total squared error per image")
+    valid = splits["valid"]
+    picks = [np.flatnonzero(valid.y == c)[:2] for c in np.random.default_rng(seed).choice(36, 5, replace=False)]
+    idx = np.concatenate(picks)
+    recon = model.reconstruct(valid.x[idx])
+    reconstructions_plot(valid.images()[idx], recon.reshape(-1, 32, 32).transpose(0, 2, 1),
+                         [CLASSES[valid.y[i]] for i in idx], out / "reconstructions.png")
+    result = {"model": str(out / "autoencoder.npz"), "valid_psnr_db": hist["valid_psnr"][-1]}
+    emit(result, fmt, [f"valid PSNR {result['valid_psnr_db']:.2f} dB",
+                       f"model {result['model']}; plots in {out}: loss.png reconstructions.png"])
+
+
+def train_torch_cmd(kind):
+    @DATA_DIR_OPTION
+    @click.option("--epochs", default=40 if kind == "cnn" else 60, show_default=True, type=click.IntRange(1))
+    @click.option("--lr", default=None, type=click.FloatRange(min=0, min_open=True),
+                  help="Learning rate (default: the trainer's).")
+    @click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1))
+    @click.option("--augment/--no-augment", default=True, show_default=True)
+    @click.option("--out-dir", default=f"runs/{kind}", show_default=True)
+    @SEED_OPTION
+    @PROGRESS_OPTION
+    @FORMAT_OPTION
+    def command(data_dir, epochs, lr, batch_size, augment, out_dir, seed, progress, fmt):
+        from training.data import load_all
+        from training.plots import curves
+        from training.train_torch import train_torch
+
+        splits = load_data_or_fail(load_all, data_dir)
+        out = prepare_out_dir(out_dir)
+        kwargs = {} if lr is None else {"lr": lr}
+        path, hist = train_torch(kind, splits["train"], splits["valid"], epochs=epochs, batch_size=batch_size,
+                                 seed=seed, augment=augment, out_path=out / f"{kind.replace('-', '_')}.pt",
+                                 progress=progress, **kwargs)
+        curves({"": hist}, out / "accuracy.png", "acc", "accuracy")
+        curves({"": hist}, out / "loss.png", "loss", "mean cross-entropy")
+        best = int(np.argmin(hist["valid_loss"]))
+        result = {"model": str(path), "best_epoch": best + 1, "valid_accuracy": hist["valid_acc"][best]}
+        emit(result, fmt, [f"best valid loss at epoch {best + 1}: valid accuracy {hist['valid_acc'][best]:.4f}",
+                           f"model {path}; plots in {out}: accuracy.png loss.png"])
+
+    command.__doc__ = {"cnn": "PyTorch CNN with affine/stroke augmentation; keeps the best-validation checkpoint.",
+                       "torch-mlp": "The 1024-64-36 sigmoid MLP in PyTorch, for comparison."}[kind]
+    return train.command(kind)(command)
+
+
+train_torch_cmd("cnn")
+train_torch_cmd("torch-mlp")
+
+
+def augment_rows_fn():
+    """``augment(rows, rng) -> rows`` on dataset-format rows, for the NumPy trainer."""
+    from training.train_numpy import augment_rows
+
+    return augment_rows
+
+
+@cli.command()
+@click.option("--model", "model_spec", default="cnn", show_default=True,
+              help="cnn, mlp, torch-mlp, autoencoder, or a model file (.npz / .pt).")
+@click.option("--split", type=click.Choice(["test", "valid", "train"]), default="test", show_default=True)
+@click.option("--confusion", type=click.Path(dir_okay=False), default=None, help="Write the confusion matrix PNG.")
+@DATA_DIR_OPTION
+@FORMAT_OPTION
+def evaluate(model_spec, split, confusion, data_dir, fmt):
+    """Accuracy (classifier) or PSNR (autoencoder) of a model on a NIST36 split."""
+    from training.data import load_split
+    from training.evaluate import evaluate_autoencoder, evaluate_classifier
+
+    model = load_model_or_fail(model_spec)
+    data_split = load_data_or_fail(load_split, split, data_dir)
+    if model.kind == "autoencoder":
+        result = evaluate_autoencoder(model, data_split)
+        lines = [f"mean PSNR on {split} ({result['n']} images): {result['psnr_db']:.2f} dB"]
+    else:
+        result = evaluate_classifier(model, data_split)
+        lines = [f"accuracy on {split} ({result['n']} images): {result['accuracy']:.4f}"]
+        for name, acc in result.get("per_source", {}).items():
+            lines.append(f"  {name}: {acc:.4f}")
+        lines.append("per class: " + " ".join(f"{c}={a:.2f}" for c, a in result["per_class"].items() if a is not None))
+        lines.append("top confusions (true -> predicted: count): " +
+                     ", ".join(f"{t}->{p}: {n}" for t, p, n in result["top_confusions"]))
+        if confusion:
+            from training.plots import confusion_matrix_plot
+
+            confusion_matrix_plot(np.array(result["confusion"]), confusion,
+                                  f"{Path(str(model_spec)).name} on {split}: accuracy {result['accuracy']:.3f}")
+            lines.append(f"wrote {confusion}")
+        if fmt == "json":
+            del result["confusion"]
+    result.update(split=split, model=str(model_spec), kind=model.kind)
+    emit(result, fmt, lines)
 
 if __name__ == "__main__":
     cli()

@@ -132,8 +132,11 @@ def read_split_file(path, split):
     missing = [k for k in (data_key, label_key) if k not in mat]
     if missing:
         raise DataFormatError(f"{path}: missing key(s) {', '.join(missing)}")
-    x = np.asarray(mat[data_key], dtype=np.float64)
-    labels = np.asarray(mat[label_key])
+    try:
+        x = np.asarray(mat[data_key], dtype=np.float64)
+        labels = np.asarray(mat[label_key], dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataFormatError(f"{path}: {data_key} / {label_key} are not numeric arrays") from None
     if x.ndim != 2 or x.shape[1] != IMAGE_SIDE * IMAGE_SIDE:
         raise DataFormatError(f"{path}: {data_key} has shape {x.shape}, expected N x 1024")
     if labels.shape != (x.shape[0], len(CLASSES)):

@@ -1,0 +1,56 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _require_or_skip(message):
+    if os.environ.get("OCR_REQUIRE_DATA") == "1":
+        pytest.fail(f"{message} (OCR_REQUIRE_DATA=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def nist36_dir():
+    """Folder with the NIST36 files; skipped when missing, failed when OCR_REQUIRE_DATA=1."""
+    from training.data import DataNotFoundError, find_data_dir
+
+    try:
+        return find_data_dir()
+    except DataNotFoundError as exc:
+        _require_or_skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def nist36(nist36_dir):
+    from training.data import load_all
+
+    return load_all(nist36_dir)
+
+
+@pytest.fixture(scope="session")
+def pages_dir():
+    """Folder with real photographed pages and their text (``$OCR_PAGES_DIR``)."""
+    folder = os.environ.get("OCR_PAGES_DIR")
+    if not folder or not any(Path(folder).glob("*.txt")):
+        _require_or_skip(f"real pages not found: set OCR_PAGES_DIR (now {folder!r})")
+    return Path(folder)
+
+
+@pytest.fixture(scope="session")
+def small_nist36(nist36, tmp_path_factory):
+    """A NIST36-format folder with a few real samples per class in each split."""
+    import numpy as np
+    import scipy.io
+
+    folder = tmp_path_factory.mktemp("small_nist36")
+    for name, split in nist36.items():
+        idx = np.concatenate([np.flatnonzero(split.y == c)[:6] for c in range(36)])
+        scipy.io.savemat(folder / f"nist36_{name}.mat", {
+            f"{name}_data": split.x[idx], f"{name}_labels": split.onehot[idx].astype(np.uint8)})
+    return folder
