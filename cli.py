@@ -274,5 +274,15 @@ def evaluate(model_spec, split, confusion, data_dir, fmt):
     result.update(split=split, model=str(model_spec), kind=model.kind)
     emit(result, fmt, lines)
 
+
+def register_ocr_commands():
+    from ocr.commands import evaluate_ocr, read
+
+    cli.add_command(read)
+    cli.add_command(evaluate_ocr)
+
+
+register_ocr_commands()
+
 if __name__ == "__main__":
     cli()

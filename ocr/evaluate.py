@@ -1,0 +1,102 @@
+"""Compare recognised page text with ground truth."""
+import os
+from pathlib import Path
+
+import numpy as np
+
+PAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+def edit_distance(a, b):
+    """Levenshtein distance between two sequences (strings or lists)."""
+    a, b = list(a), list(b)
+    if len(a) < len(b):
+        a, b = b, a
+    previous = np.arange(len(b) + 1)
+    for i, x in enumerate(a, 1):
+        current = np.empty_like(previous)
+        current[0] = i
+        for j, y in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+        previous = current
+    return int(previous[-1])
+
+
+def cer(predicted, truth):
+    """Character error rate with all whitespace removed, over truth length."""
+    p = "".join(predicted.split())
+    t = "".join(truth.split())
+    return edit_distance(p, t) / max(len(t), 1)
+
+
+def wer(predicted, truth):
+    """Word error rate on whitespace-split words, over the truth word count."""
+    t = truth.split()
+    return edit_distance(predicted.split(), t) / max(len(t), 1)
+
+
+def text_lines(text):
+    """Non-empty lines of ``text``."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def score_text(predicted, truth):
+    """CER, WER and line counts of one page as a dict."""
+    n_pred, n_truth = len(text_lines(predicted)), len(text_lines(truth))
+    return {
+        "cer": cer(predicted, truth),
+        "wer": wer(predicted, truth),
+        "lines": n_pred,
+        "truth_lines": n_truth,
+        "lines_match": n_pred == n_truth,
+    }
+
+
+def page_pairs(folder):
+    """``(image_path, truth_path)`` for every NAME.jpg|png with NAME.txt beside it."""
+    folder = Path(folder)
+    pairs = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in PAGE_EXTENSIONS and path.with_suffix(".txt").is_file():
+            pairs.append((path, path.with_suffix(".txt")))
+    return pairs
+
+
+def evaluate_pages(folder, classifier):
+    """Read and score every page in ``folder``.
+
+    Returns
+    -------
+    rows : list of dict
+        One per page with ``page``, ``cer``, ``wer``, ``lines``,
+        ``truth_lines``, ``lines_match``, ``chars`` (truth character count),
+        ``text`` and ``truth``.
+    """
+    from .page import load_image, read_page
+
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{folder}: no such directory")
+    rows = []
+    for image_path, truth_path in page_pairs(folder):
+        truth = truth_path.read_text().strip("\n")
+        result = read_page(load_image(image_path), classifier)
+        row = {"page": image_path.name}
+        row.update(score_text(result.text, truth))
+        row["chars"] = len("".join(truth.split()))
+        row["text"] = result.text
+        row["truth"] = truth
+        rows.append(row)
+    return rows
+
+
+def overall(rows):
+    """Character-weighted CER, mean WER and line-match count over pages."""
+    if not rows:
+        return {"pages": 0, "cer": 0.0, "wer": 0.0, "lines_match": 0}
+    chars = np.array([r["chars"] for r in rows], float)
+    return {
+        "pages": len(rows),
+        "cer": float(np.sum(np.array([r["cer"] for r in rows]) * chars) / max(chars.sum(), 1)),
+        "wer": float(np.mean([r["wer"] for r in rows])),
+        "lines_match": int(sum(r["lines_match"] for r in rows)),
+    }

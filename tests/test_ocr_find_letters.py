@@ -1,0 +1,91 @@
+import numpy as np
+import pytest
+
+from ocr.find_letters import find_letters
+from ocr_drawing import draw_dot, draw_letter, text_page
+
+LINE = [["THE", "LIFT"]]
+
+
+def test_counts_letters_and_returns_binary():
+    page = text_page(LINE)
+    boxes, binary = find_letters(page)
+    assert boxes.shape == (7, 4)
+    assert boxes.dtype.kind == "i"
+    assert binary.shape == page.shape
+    assert set(np.unique(binary)) <= {0.0, 1.0}
+    assert (binary[page < 0.5] == 0).mean() > 0.9
+    assert np.all(boxes[:, 2] > boxes[:, 0]) and np.all(boxes[:, 3] > boxes[:, 1])
+
+
+def test_boxes_cover_each_letter():
+    h = 40
+    page = np.full((200, 400), 0.9)
+    draw_letter(page, "H", 60, 80, h)
+    draw_letter(page, "T", 60, 200, h)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 2
+    y1, x1, y2, x2 = boxes[np.argmin(boxes[:, 1])]
+    assert abs(y1 - 60) <= 5 and abs(y2 - 100) <= 6 and abs(x1 - 80) <= 5 and abs(x2 - 108) <= 6
+
+
+def test_dots_and_specks_are_ignored():
+    page = text_page(LINE)
+    rng = np.random.default_rng(1)
+    for x in (120, 300, 500):
+        draw_dot(page, 118, x, 3)
+    for _ in range(30):
+        y, x = rng.integers(0, page.shape[0]), rng.integers(0, page.shape[1])
+        page[y, x] = 0.1
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 7
+
+
+def test_broken_letter_is_merged():
+    page = np.full((200, 500), 0.9)
+    for k, ch in enumerate("LITE"):
+        draw_letter(page, ch, 60, 60 + 80 * k, 48, gap=0.12 if ch in "LI" else None)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 4
+    heights = boxes[:, 2] - boxes[:, 0]
+    assert heights.min() > 0.8 * heights.max()
+
+
+def test_dark_desk_around_sheet_is_ignored():
+    sheet = text_page([["THE", "FIX"], ["ZEN"]])
+    h, w = sheet.shape
+    desk = np.full((h + 200, w + 260), 0.12)
+    desk += np.random.default_rng(0).normal(0, 0.02, desk.shape)
+    desk[90: 90 + h, 140: 140 + w] = sheet
+    boxes, _ = find_letters(np.clip(desk, 0, 1))
+    assert len(boxes) == 9
+    assert boxes[:, 0].min() >= 90 and boxes[:, 1].min() >= 140
+    assert boxes[:, 2].max() <= 90 + h and boxes[:, 3].max() <= 140 + w
+
+
+def test_uneven_light_and_rgb_uint8():
+    page = text_page(LINE)
+    yy, xx = np.mgrid[0:page.shape[0], 0:page.shape[1]]
+    shade = 0.55 + 0.45 * xx / page.shape[1]
+    rgb = (np.stack([page * shade] * 3, axis=-1) * 255).astype(np.uint8)
+    boxes, binary = find_letters(rgb)
+    assert len(boxes) == 7
+    assert binary.shape == rgb.shape[:2]
+
+
+def test_large_page_boxes_in_input_coordinates():
+    small = text_page(LINE, h=40)
+    big = np.kron(small, np.ones((4, 4)))
+    assert max(big.shape) > 2000
+    b_small, _ = find_letters(small)
+    b_big, binary = find_letters(big)
+    assert binary.shape == big.shape
+    assert len(b_big) == len(b_small)
+    np.testing.assert_allclose(b_big / 4, b_small, atol=4)
+
+
+@pytest.mark.parametrize("page", [np.full((300, 400), 0.9), np.zeros((50, 60)), np.ones((10, 10, 3), np.uint8) * 200])
+def test_blank_pages_give_no_boxes(page):
+    boxes, binary = find_letters(page)
+    assert boxes.shape == (0, 4)
+    assert binary.shape == page.shape[:2]

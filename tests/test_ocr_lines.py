@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+
+from ocr.lines import estimate_skew, group_lines, layout, split_words
+
+
+def grid_boxes(words_per_line, h=40, w=28, letter_gap=8, word_gap=50, line_step=80, angle=0.0,
+               jitter=0.0, size_jitter=0.0, rng=0):
+    """Boxes for lines of words (given as letter counts), optionally rotated and jittered."""
+    rng = np.random.default_rng(rng)
+    boxes, truth = [], []
+    t = np.deg2rad(angle)
+    for li, words in enumerate(words_per_line):
+        x = 100.0
+        line = []
+        for n in words:
+            word = []
+            for _ in range(n):
+                hh = h * (1 + rng.uniform(-size_jitter, size_jitter))
+                cy = 100 + li * line_step + rng.normal(0, jitter * h)
+                cx = x + w / 2
+                ry = cy + np.tan(t) * cx
+                boxes.append([ry - hh / 2, cx - w / 2, ry + hh / 2, cx + w / 2])
+                word.append(len(boxes) - 1)
+                x += w + letter_gap
+            line.append(word)
+            x += word_gap - letter_gap
+        truth.append(line)
+    return np.round(np.array(boxes)).astype(int), truth
+
+
+def shuffled(boxes, truth, rng=0):
+    perm = np.random.default_rng(rng).permutation(len(boxes))
+    inverse = np.argsort(perm)
+    return boxes[perm], [[[int(inverse[i]) for i in word] for word in line] for line in truth]
+
+
+@pytest.mark.parametrize("angle", [-10, -4, 0, 3, 10])
+def test_lines_survive_rotation(angle):
+    boxes, truth = grid_boxes([[5, 3, 4], [6, 6], [2, 7, 3], [4]], angle=angle)
+    boxes, truth = shuffled(boxes, truth)
+    assert abs(estimate_skew(boxes) - angle) < 1.5
+    assert layout(boxes) == truth
+
+
+def test_jittered_and_mixed_heights():
+    boxes, truth = grid_boxes([[4, 5], [3, 3, 3], [8]], jitter=0.08, size_jitter=0.25, angle=2)
+    boxes, truth = shuffled(boxes, truth, rng=3)
+    lines = group_lines(boxes)
+    assert lines == [[i for word in line for i in word] for line in truth]
+
+
+def test_word_split_uses_page_gaps():
+    boxes, truth = grid_boxes([[3, 4, 2], [5, 1]], letter_gap=6, word_gap=45)
+    assert layout(boxes) == truth
+
+
+def test_even_spacing_is_one_word():
+    boxes, _ = grid_boxes([[7], [7], [5]], letter_gap=30)
+    lines = layout(boxes)
+    assert [len(line) for line in lines] == [1, 1, 1]
+
+
+def test_narrow_letter_gap_is_not_a_word_space():
+    boxes, _ = grid_boxes([[6], [6]], letter_gap=10)
+    boxes[0, 1] += 10
+    boxes[0, 3] -= 10
+    assert [len(line) for line in layout(boxes)] == [1, 1]
+
+
+def test_split_words_threshold():
+    boxes = np.array([[0, 0, 40, 30], [0, 40, 40, 70], [0, 150, 40, 180]])
+    assert split_words(boxes, [0, 1, 2], threshold=1.0) == [[0, 1], [2]]
+    assert split_words(boxes, [0, 1, 2], threshold=3.0) == [[0, 1, 2]]
+
+
+def test_empty():
+    assert layout(np.zeros((0, 4), int)) == []
+    assert group_lines(np.array([[0, 0, 10, 10]])) == [[0]]

@@ -1,0 +1,61 @@
+import numpy as np
+
+from ocr.normalise import crops_grid, normalise_crops, normalise_glyph, set_stroke_width, stroke_width
+from ocr_drawing import draw_letter
+from training.data import rows_to_images
+
+
+def letter_page(ch="L", h=120, width=None):
+    page = np.ones((200, 200))
+    draw_letter(page, ch, 40, 50, h, width=width, ink=0.0)
+    return (page > 0.5).astype(float)
+
+
+def test_shape_range_and_margin():
+    binary = letter_page("L")
+    rows = normalise_crops(binary, np.array([[30, 40, 170, 160], [0, 0, 20, 20]]))
+    assert rows.shape == (2, 1024)
+    assert rows.min() >= 0 and rows.max() <= 1
+    img = rows_to_images(rows)[0]
+    ink_rows = np.flatnonzero((img < 0.5).any(axis=1))
+    assert 22 <= ink_rows[-1] - ink_rows[0] + 1 <= 27
+    assert img[0].min() > 0.9 and img[-1].min() > 0.9 and img[:, 0].min() > 0.9
+    assert np.all(rows[1] == 1)
+
+
+def test_orientation_is_transposed_like_the_dataset():
+    binary = letter_page("L")
+    img = rows_to_images(normalise_crops(binary, np.array([[30, 40, 170, 160]])))[0]
+    left, right = img[:, :10], img[:, -10:]
+    assert left.mean() < right.mean()
+    assert img[-8:, 10:24].mean() < img[4:12, 20:28].mean()
+
+
+def test_stroke_width_is_matched():
+    for width in (4, 24):
+        binary = letter_page("H", width=width)
+        img = rows_to_images(normalise_crops(binary, np.array([[20, 20, 180, 180]])))[0]
+        est = stroke_width(img < 0.5)
+        assert 2.5 <= est <= 5.0, (width, est)
+
+
+def test_set_stroke_width_thickens_and_thins():
+    ink = np.zeros((60, 60), bool)
+    ink[10:50, 28:32] = True
+    assert stroke_width(set_stroke_width(ink, 4, 10)) > 7
+    thin = set_stroke_width(set_stroke_width(ink, 4, 12), 12, 4)
+    assert stroke_width(thin) < 7
+    assert thin.any(axis=1).sum() >= 40
+    assert thin.shape == ink.shape or thin.shape[0] > ink.shape[0]
+
+
+def test_blank_crop_is_white():
+    assert normalise_glyph(np.zeros((10, 10), bool)).min() == 1
+
+
+def test_crops_grid_writes_png(tmp_path):
+    rows = normalise_crops(letter_page("T"), np.array([[30, 40, 170, 160]] * 3))
+    path = crops_grid(rows, tmp_path / "g.png", labels=["T", "T", "T"])
+    assert (tmp_path / "g.png").stat().st_size > 1000
+    crops_grid(np.zeros((0, 1024)), tmp_path / "e.png")
+    assert path
