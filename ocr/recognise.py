@@ -40,8 +40,9 @@ def predict_proba(rows, classifier, batch_size=512):
 def word_context(probs, words):
     """Make each word of two or more characters all letters or all digits.
 
-    Within a word the class group (letters or digits) with the larger total
-    probability wins and every character takes its best class in that group,
+    Within a word the class group (letters or digits) whose best reading is
+    more likely (sum over characters of the log of the best in-group
+    probability) wins and every character takes its best class in that group,
     which resolves look-alikes such as O/0, S/5, Z/2 and I/1.
 
     Parameters
@@ -61,9 +62,9 @@ def word_context(probs, words):
         word = list(word)
         if len(word) < 2:
             continue
-        letter_mass = probs[word, :n_letters].sum()
-        digit_mass = probs[word, n_letters:].sum()
-        if letter_mass >= digit_mass:
+        letter_score = np.log(probs[word, :n_letters].max(axis=1) + 1e-12).sum()
+        digit_score = np.log(probs[word, n_letters:].max(axis=1) + 1e-12).sum()
+        if letter_score >= digit_score:
             best[word] = probs[word, :n_letters].argmax(axis=1)
         else:
             best[word] = n_letters + probs[word, n_letters:].argmax(axis=1)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ocr.commands import evaluate_ocr, read
+from cli import evaluate_ocr, read
 from ocr.errors import ImageError
 from ocr.evaluate import cer
 from ocr.page import MAX_PIXELS, load_image, overlay, read_page
