@@ -231,6 +231,19 @@ def evaluate_ocr(pages_dir, model, fmt):
                f"{total['lines_match']}/{total['pages']} pages match")
 
 
+@cli.command("make-samples")
+@click.option("--out", "out_dir", default="sample_images", show_default=True, type=click.Path(file_okay=False))
+@click.option("--pages", "n_pages", default=3, show_default=True, type=click.IntRange(1))
+@DATA_DIR_OPTION
+@SEED_OPTION
+def make_samples(out_dir, n_pages, data_dir, seed):
+    """Compose example pages from NIST36 test-split glyphs: NAME.png + NAME.txt."""
+    from ocr.synth import write_samples
+
+    for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed):
+        click.echo(f"wrote {path} and {path.with_suffix('.txt').name}")
+
+
 @cli.group()
 def train():
     """Train a classifier or the autoencoder on NIST36."""
@@ -278,7 +291,8 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
     curves(histories, out / "loss.png", "loss", "mean cross-entropy")
     lines = [f"{'lr':>10s} {'train acc':>10s} {'valid acc':>10s}  model"]
     lines += [f"{r['lr']:10g} {r['train_accuracy']:10.4f} {r['valid_accuracy']:10.4f}  {r['model']}" for r in finals]
-    lines.append(f"plots in {out}: accuracy.png loss.png weights_init.png weights_trained.png")
+    (out / "final_accuracies.txt").write_text("\n".join(lines) + "\n")
+    lines.append(f"plots in {out}: accuracy.png loss.png weights_init.png weights_trained.png final_accuracies.txt")
     emit({"runs": finals, "out_dir": str(out)}, fmt, lines)
 
 

@@ -98,7 +98,7 @@ def write_samples(folder, data_dir=None, n_pages=3, seed=0):
     from training.data import load_split
 
     rng = np.random.default_rng(seed)
-    split = load_split("test", data_dir) if data_dir is not None else load_split("test")
+    split = load_split("test", data_dir)
     bank = glyph_bank(rows_to_images(split.x), split.y)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

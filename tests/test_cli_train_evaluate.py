@@ -65,6 +65,7 @@ def test_lr_sweep_writes_three_models(small_nist36, tmp_path):
                  "--lr-sweep", "--lr", 0.01, "--no-augment")
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("mlp*.npz"))) == 3
+    assert len((tmp_path / "final_accuracies.txt").read_text().splitlines()) == 4
     assert "0.1" in result.output and "0.001" in result.output
 
 
@@ -109,3 +110,11 @@ def test_psnr_by_hand():
     assert psnr(a, b)[0] == pytest.approx(20.0)
     c = np.array([[0.5, 0.0, 0.0, 0.0]])
     assert psnr(a, c, max_value=2.0)[0] == pytest.approx(20 * np.log10(2) - 10 * np.log10(0.0625))
+
+
+def test_make_samples_reproducible(small_nist36, tmp_path):
+    for name in ("a", "b"):
+        result = run("make-samples", "--out", tmp_path / name, "--pages", 1, "--data-dir", small_nist36, "--seed", 3)
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "synth_01.png").read_bytes() == (tmp_path / "b" / "synth_01.png").read_bytes()
+    assert (tmp_path / "a" / "synth_01.txt").read_text().strip()
