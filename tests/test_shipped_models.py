@@ -42,3 +42,17 @@ def test_gradcheck_command_passes():
 
 def test_gradcheck_command_fails_on_impossible_tolerance():
     assert CliRunner().invoke(cli, ["gradcheck", "--tol", "1e-30"]).exit_code == 1
+
+
+def test_cnn_reads_glyphs_rendered_like_page_crops(nist36):
+    """Test glyphs enlarged, thresholded and re-normalised as the OCR pipeline does it."""
+    import numpy as np
+
+    from training.augment import page_look
+    from training.data import images_to_rows
+    from training.metrics import accuracy
+
+    test = nist36["test"]
+    rendered = page_look(test.images(), np.random.default_rng(0), p=1.0)
+    pred = load_classifier("cnn").predict_proba(images_to_rows(rendered)).argmax(axis=1)
+    assert accuracy(test.y, pred) >= 0.88

@@ -60,15 +60,36 @@ def blur_and_noise(images, rng, p_blur=0.2, max_sigma=0.8, p_noise=0.2, max_nois
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def augment_batch(images, rng, thickness=True, blur=True):
+def page_look(images, rng, p=0.5, upscale=(1.3, 2.4)):
+    """Re-render a random fraction of images as the OCR pipeline renders page crops.
+
+    Each chosen image is enlarged, thresholded and passed through
+    :func:`ocr.normalise.normalise_glyph` (binary ink, standard frame and stroke
+    width), so the classifier learns shapes rather than the grey style of one
+    data source.
+    """
+    from skimage import transform
+
+    from ocr.normalise import normalise_glyph
+
+    out = np.array(images, copy=True)
+    for i in np.flatnonzero(rng.random(len(images)) < p):
+        ink = transform.rescale(out[i], rng.uniform(*upscale), order=1) < 0.5
+        if ink.sum() >= 4:
+            out[i] = normalise_glyph(ink)
+    return out
+
+
+def augment_batch(images, rng, thickness=True, blur=True, page=True):
     """Randomly augment a batch of upright images.
 
     Parameters
     ----------
     images : (N, H, W) float array in [0, 1], 0 = ink
     rng : numpy.random.Generator
-    thickness, blur : bool
-        Also change stroke thickness / add mild blur and noise.
+    thickness, blur, page : bool
+        Also change stroke thickness / add mild blur and noise / re-render some
+        images as page crops (:func:`page_look`).
 
     Returns
     -------
@@ -76,6 +97,8 @@ def augment_batch(images, rng, thickness=True, blur=True):
     """
     images = np.asarray(images)
     out = random_affine(images, rng)
+    if page:
+        out = page_look(out, rng)
     if thickness:
         out = change_thickness(out, rng)
     if blur:
