@@ -118,3 +118,20 @@ def test_make_samples_reproducible(small_nist36, tmp_path):
         assert result.exit_code == 0, result.output
     assert (tmp_path / "a" / "synth_01.png").read_bytes() == (tmp_path / "b" / "synth_01.png").read_bytes()
     assert (tmp_path / "a" / "synth_01.txt").read_text().strip()
+
+
+@pytest.mark.parametrize("kind, filename", [("cnn", "cnn.pt"), ("torch-mlp", "torch_mlp.pt")])
+def test_train_torch_and_evaluate(small_nist36, tmp_path, kind, filename):
+    result = run("train", kind, "--data-dir", small_nist36, "--epochs", 2, "--out-dir", tmp_path, "--no-progress",
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = last_json(result.output)
+    assert summary["best_epoch"] in (1, 2)
+    for name in (filename, "accuracy.png", "loss.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    ev = run("evaluate", "--model", tmp_path / filename, "--data-dir", small_nist36, "--split", "valid",
+             "--format", "json")
+    assert ev.exit_code == 0, ev.output
+    report = last_json(ev.output)
+    assert report["accuracy"] == pytest.approx(summary["valid_accuracy"])
+    assert len(report["top_confusions"]) <= 10
