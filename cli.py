@@ -153,8 +153,7 @@ def read(images, model, fmt, overlay_path, crops_path):
     """Read the handwritten block capitals on IMAGE files (or directories of images)."""
     from tqdm import tqdm
 
-    from ocr.find_letters import find_letters
-    from ocr.normalise import crops_grid, normalise_crops
+    from ocr.normalise import crops_grid
     from ocr.page import load_image, overlay, read_page
 
     classifier = load_model_or_fail(model, classifier=True)
@@ -173,9 +172,7 @@ def read(images, model, fmt, overlay_path, crops_path):
             if overlay_path:
                 overlay(image, result, suffixed(overlay_path, path.stem, several))
             if crops_path:
-                boxes, binary = find_letters(image)
-                rows = normalise_crops(binary, boxes)
-                crops_grid(rows, suffixed(crops_path, path.stem, several))
+                crops_grid(result.crops, suffixed(crops_path, path.stem, several), labels=result.crop_labels)
         except OCRError as exc:
             failed += 1
             tqdm.write(f"Error: {first_line(exc)}", file=sys.stderr)

@@ -48,6 +48,8 @@ class PageResult:
     lines: list = field(default_factory=list)
     shape: tuple = (0, 0)
     skew: float = 0.0
+    crops: np.ndarray = field(default_factory=lambda: np.zeros((0, 1024)), repr=False)
+    crop_labels: list = field(default_factory=list, repr=False)
 
     @property
     def text(self):
@@ -89,7 +91,8 @@ def read_page(image, classifier):
     Returns
     -------
     PageResult
-        Empty (no lines) for a blank page.
+        Empty (no lines) for a blank page; ``crops`` holds the normalised
+        32x32 rows the classifier saw, in reading order, with ``crop_labels``.
     """
     image = np.asarray(image)
     boxes, binary = find_letters(image)
@@ -106,7 +109,8 @@ def read_page(image, classifier):
         words = [Word([Char([int(v) for v in boxes[i]], labels[i], round(float(conf[i]), 4)) for i in word])
                  for word in line]
         lines.append(Line(words))
-    return PageResult(lines, shape, skew)
+    order = [i for line in structure for word in line for i in word]
+    return PageResult(lines, shape, skew, rows[order], [labels[i] for i in order])
 
 
 def _decode(path):

@@ -184,3 +184,15 @@ def test_read_sample_images_with_shipped_cnn(shipped_cnn):
         truth = Path(page["file"]).with_suffix(".txt").read_text()
         assert len(page["lines"]) == len(truth.strip().splitlines())
         assert cer(page["text"], truth) < 0.1
+
+
+def test_crops_grid_matches_what_was_read(shipped_cnn, tmp_path):
+    from ocr.page import load_image, read_page
+    from training.classifier import load_classifier
+
+    page = sorted(SAMPLES.glob("*.png"))[0]
+    result = read_page(load_image(page), load_classifier("cnn"))
+    assert result.crops.shape == (len(result), 1024)
+    assert "".join(result.crop_labels) == result.text.replace("\n", "").replace(" ", "")
+    res = CliRunner().invoke(read, [str(page), "--crops", str(tmp_path / "crops.png")])
+    assert res.exit_code == 0 and (tmp_path / "crops.png").stat().st_size > 0
