@@ -254,7 +254,8 @@ def train():
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
 @click.option("--momentum", default=0.9, show_default=True, type=click.FloatRange(0, 1, max_open=True))
 @click.option("--weight-decay", default=0.0, show_default=True, type=click.FloatRange(min=0))
-@click.option("--augment/--no-augment", default=False, show_default=True, help="Random affine/stroke augmentation.")
+@click.option("--augment/--no-augment", default=True, show_default=True,
+              help="Random affine / stroke / page-crop rendering augmentation.")
 @click.option("--lr-sweep", is_flag=True, help="Also train at 10x and 0.1x the learning rate; one figure set.")
 @click.option("--out-dir", default="runs/mlp", show_default=True, help="Folder for the model and plots.")
 @SEED_OPTION
