@@ -138,6 +138,30 @@ def ink_threshold(flat, mask):
     return float(noise_level)
 
 
+def ruled_lines(ink, span=0.5):
+    """Mask of straight ruled or grid lines: thin horizontal or vertical ink runs.
+
+    A run counts when it survives an opening with a line an eighth of the page
+    long and, after that, spans at least ``span`` of the page; no handwritten
+    stroke does both.
+    """
+    h, w = ink.shape
+    mask = np.zeros_like(ink)
+    for axis, length, extent in ((1, w, w), (0, h, h)):
+        size = max(3, length // 8)
+        footprint = np.ones((1, size) if axis == 1 else (size, 1), bool)
+        opened = ndi.binary_opening(ink, structure=footprint)
+        if not opened.any():
+            continue
+        labels, n = ndi.label(opened, structure=np.ones((3, 3)))
+        for k, sl in enumerate(ndi.find_objects(labels), start=1):
+            if sl[axis].stop - sl[axis].start >= span * extent:
+                mask[sl] |= labels[sl] == k
+    if mask.any():
+        mask = ndi.binary_dilation(mask, iterations=1) & ink
+    return mask
+
+
 def binarise(image, max_side=WORK_SIDE):
     """Binary ink mask of a page on a working copy.
 
@@ -152,6 +176,7 @@ def binarise(image, max_side=WORK_SIDE):
     mask = paper_mask(grey)
     level = ink_threshold(flat, mask)
     ink = (flat < level) & mask
+    ink &= ~ruled_lines(ink)
     labels, n = ndi.label(ink, structure=np.ones((3, 3)))
     if n:
         sizes = np.bincount(labels.ravel())

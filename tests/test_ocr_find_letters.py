@@ -89,3 +89,15 @@ def test_blank_pages_give_no_boxes(page):
     boxes, binary = find_letters(page)
     assert boxes.shape == (0, 4)
     assert binary.shape == page.shape[:2]
+
+
+def test_ruled_lines_are_not_letters():
+    lines = [["THE", "LIFT"], ["HEL", "TIE"]]
+    page = text_page(lines)
+    expected = len(find_letters(page)[0])
+    ruled = page.copy()
+    for y in range(15, ruled.shape[0], 60):
+        ruled[y:y + 3] = 0.3
+    ruled[:, 10:13] = 0.3
+    boxes, _ = find_letters(ruled)
+    assert len(boxes) == expected == 13
