@@ -280,16 +280,21 @@ def _filter_boxes(raw, shape):
     if len(raw) == 0:
         return np.zeros((0, 4))
     ref = _reference_height(h[(h < 0.5 * shape[0])] if (h < 0.5 * shape[0]).any() else h)
-    plausible = (h < 3 * ref) & (w < 3 * ref)
+    plausible = (h < 3 * ref) & ((w < 3 * ref) | _letter_run(h, w, ref))
     merged = np.array(_merge_pieces(raw[plausible], ref), float).reshape(-1, 4)
     h = merged[:, 2] - merged[:, 0]
     w = merged[:, 3] - merged[:, 1]
     ref = _reference_height(h)
-    keep = (h >= 0.4 * ref) & (h <= 2.5 * ref) & (w <= 2.5 * ref)
+    keep = (h >= 0.4 * ref) & (h <= 2.5 * ref) & ((w <= 2.5 * ref) | _letter_run(h, w, ref))
     keep &= ~((h > 4 * w) & (h > 2 * ref))
     touching = (merged[:, 0] <= 0) | (merged[:, 1] <= 0) | (merged[:, 2] >= shape[0]) | (merged[:, 3] >= shape[1])
     keep &= ~touching
     return merged[keep]
+
+
+def _letter_run(h, w, ref):
+    """Boxes as tall as a letter but several letters wide: touching letters, split later."""
+    return (h >= 0.6 * ref) & (h <= 1.8 * ref) & (w <= 15 * ref)
 
 
 def _binary_at(ink, shape):

@@ -9,6 +9,7 @@ from .find_letters import find_letters
 from .lines import estimate_skew, layout
 from .normalise import normalise_crops
 from .recognise import predict_proba, word_context
+from .split import split_touching
 
 MAX_PIXELS = 40_000_000
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp")
@@ -102,6 +103,9 @@ def read_page(image, classifier):
     skew = estimate_skew(boxes)
     rows = normalise_crops(binary, boxes, skew)
     probs = predict_proba(rows, classifier)
+    boxes, probs = split_touching(binary, boxes, probs, classifier, skew)
+    if len(boxes) != len(rows):
+        rows = normalise_crops(binary, boxes, skew)
     structure = layout(boxes, skew)
     labels, conf = word_context(probs, [word for line in structure for word in line])
     lines = []

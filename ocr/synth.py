@@ -28,7 +28,7 @@ def random_text(rng, n_lines=4, words_per_line=(2, 4)):
                      for _ in range(n_lines))
 
 
-def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None):
+def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None, letter_gap=(0.2, 0.35)):
     """Render ``text`` with random glyphs from ``bank`` onto a noisy page.
 
     Parameters
@@ -43,6 +43,8 @@ def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None):
         Maximum absolute page rotation in degrees.
     shape : (H, W), optional
         Page size; chosen to fit the text when omitted.
+    letter_gap : (low, high)
+        Range of the gap between letters in glyph cells (negative: touching).
 
     Returns
     -------
@@ -75,7 +77,7 @@ def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None):
                 gx = int(x) - left
                 if gx >= 0 and gy + h < shape[0] and gx + w < shape[1]:
                     ink[gy: gy + h, gx: gx + w] = np.maximum(ink[gy: gy + h, gx: gx + w], g)
-                x += right - left + rng.uniform(0.2, 0.35) * cell
+                x += right - left + rng.uniform(*letter_gap) * cell
             x += rng.uniform(0.7, 1.0) * cell
         y += cell * rng.uniform(1.45, 1.7)
     if rotation:
