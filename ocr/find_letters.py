@@ -90,9 +90,10 @@ def flatten_illumination(grey):
 def paper_mask(grey):
     """Mask of the sheet of paper, excluding a clearly darker surround.
 
-    When a bright region is separated from a much darker surround (e.g. a
-    sheet on a desk), the largest bright connected region (holes filled) is
-    returned; otherwise the whole image counts as paper.
+    When a bright region is separated from a much darker surround by a sharp
+    edge (e.g. a sheet on a desk), the largest bright connected region (holes
+    filled) is returned; otherwise, including a gradual shadow across the
+    sheet (many pixels between the two levels), the whole image counts as paper.
 
     Returns
     -------
@@ -108,6 +109,10 @@ def paper_mask(grey):
     dark_mean = smooth[~bright].mean() if (~bright).any() else 0.0
     bright_mean = smooth[bright].mean()
     if (~bright).mean() < 0.02 or dark_mean > 0.7 * bright_mean:
+        return np.ones_like(grey, dtype=bool)
+    span = bright_mean - dark_mean
+    between = (smooth > dark_mean + 0.25 * span) & (smooth < bright_mean - 0.25 * span)
+    if between.mean() > 0.15:
         return np.ones_like(grey, dtype=bool)
     labels = measure.label(bright)
     sizes = np.bincount(labels.ravel())
@@ -172,6 +177,7 @@ def binarise(image, max_side=WORK_SIDE):
         Working-copy coordinates over input coordinates.
     """
     grey, scale = working_copy(to_grey(image), max_side)
+    grey = filters.gaussian(grey, sigma=1.0, preserve_range=True).astype(np.float32)
     flat = flatten_illumination(grey)
     mask = paper_mask(grey)
     level = ink_threshold(flat, mask)
