@@ -42,9 +42,64 @@ def segment_box(binary, box, width):
     y1, x1, y2, x2 = (int(v) for v in box)
     ink = np.asarray(binary)[y1:y2, x1:x2] < 0.5
     n = max(2, int(round((x2 - x1) / width)))
-    edges = [0] + cut_columns(ink, n) + [x2 - x1]
+    return pieces_between(ink, [0] + cut_columns(ink, n) + [x2 - x1], y1, x1)
+
+
+def pieces_between(ink, edges, y1, x1):
+    """Tight ink boxes between consecutive cut columns of a crop placed at ``(y1, x1)``."""
     pieces = [tight_box(ink[:, a:b], y1, x1 + a) for a, b in zip(edges[:-1], edges[1:]) if b > a]
     return np.array([p for p in pieces if p is not None], int).reshape(-1, 4)
+
+
+def candidate_cuts(ink, width, merge=0.15):
+    """Columns of local minima of the ink projection, thinned to one per ``merge * width``."""
+    counts = np.convolve(ink.sum(axis=0).astype(float), np.ones(3) / 3, mode="same")
+    inner = np.arange(1, len(counts) - 1)
+    minima = inner[(counts[inner] <= counts[inner - 1]) & (counts[inner] <= counts[inner + 1])]
+    cuts = []
+    for c in minima[np.argsort(counts[minima], kind="stable")]:
+        if all(abs(c - k) > merge * width for k in cuts):
+            cuts.append(int(c))
+    return sorted(cuts)
+
+
+def best_segmentation(binary, box, width, classifier, angle=0.0, low=0.35, high=1.7):
+    """Cut a box at projection minima into the letters the classifier reads best.
+
+    Every run between two candidate cuts whose width is ``low``..``high``
+    typical widths is classified (one batch); dynamic programming picks the
+    cuts maximising the summed log-probability of the pieces' best classes.
+
+    Returns
+    -------
+    pieces : (P, 4) int array, or None when no segmentation fits
+    """
+    y1, x1, y2, x2 = (int(v) for v in box)
+    ink = np.asarray(binary)[y1:y2, x1:x2] < 0.5
+    edges = [0] + candidate_cuts(ink, width) + [x2 - x1]
+    spans = [(i, j) for i in range(len(edges)) for j in range(i + 1, len(edges))
+             if low * width <= edges[j] - edges[i] <= high * width]
+    if not spans:
+        return None
+    boxes = [tight_box(ink[:, edges[i]:edges[j]], y1, x1 + edges[i]) for i, j in spans]
+    valid = [k for k, b in enumerate(boxes) if b is not None]
+    if not valid:
+        return None
+    probs = predict_proba(normalise_crops(binary, np.array([boxes[k] for k in valid], int), angle), classifier)
+    score = {spans[k]: float(np.log(probs[n].max() + 1e-12)) for n, k in enumerate(valid)}
+    best = {0: (0.0, None)}
+    for j in range(1, len(edges)):
+        options = [(best[i][0] + score[(i, j)], i) for i in range(j) if i in best and (i, j) in score]
+        if options:
+            best[j] = max(options)
+    end = len(edges) - 1
+    if end not in best:
+        return None
+    cuts, j = [end], end
+    while best[j][1] is not None:
+        j = best[j][1]
+        cuts.append(j)
+    return pieces_between(ink, [edges[c] for c in reversed(cuts)], y1, x1)
 
 
 def split_touching(binary, boxes, probs, classifier, angle=0.0, min_ratio=1.3, sure_ratio=2.2):
@@ -75,7 +130,9 @@ def split_touching(binary, boxes, probs, classifier, angle=0.0, min_ratio=1.3, s
     heights = boxes[:, 2] - boxes[:, 0]
     replace = {}
     for k in np.flatnonzero((widths > min_ratio * width) & (widths > 0.9 * heights)):
-        pieces = segment_box(binary, boxes[k], width)
+        pieces = best_segmentation(binary, boxes[k], width, classifier, angle)
+        if pieces is None or len(pieces) < 2:
+            pieces = segment_box(binary, boxes[k], width)
         if len(pieces) < 2:
             continue
         p = predict_proba(normalise_crops(binary, pieces, angle), classifier)
