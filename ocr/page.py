@@ -103,9 +103,7 @@ def read_page(image, classifier):
     skew = estimate_skew(boxes)
     rows = normalise_crops(binary, boxes, skew)
     probs = predict_proba(rows, classifier)
-    boxes, probs = split_touching(binary, boxes, probs, classifier, skew)
-    if len(boxes) != len(rows):
-        rows = normalise_crops(binary, boxes, skew)
+    boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     structure = layout(boxes, skew)
     labels, conf = word_context(probs, [word for line in structure for word in line])
     lines = []

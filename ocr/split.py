@@ -63,6 +63,12 @@ def candidate_cuts(ink, width, merge=0.15):
     return sorted(cuts)
 
 
+def classify_boxes(binary, boxes, classifier, angle=0.0):
+    """Normalised rows ``(P, 1024)`` of ``boxes`` and their class probabilities ``(P, 36)``."""
+    rows = normalise_crops(binary, boxes, angle)
+    return rows, predict_proba(rows, classifier)
+
+
 def best_segmentation(binary, box, width, classifier, angle=0.0, low=0.35, high=1.7):
     """Cut a box at projection minima into the letters the classifier reads best.
 
@@ -72,37 +78,40 @@ def best_segmentation(binary, box, width, classifier, angle=0.0, low=0.35, high=
 
     Returns
     -------
-    pieces : (P, 4) int array, or None when no segmentation fits
+    pieces, rows, probs : (P, 4) int, (P, 1024) and (P, 36) arrays of the
+        chosen pieces, or None when no segmentation fits
     """
     y1, x1, y2, x2 = (int(v) for v in box)
     ink = np.asarray(binary)[y1:y2, x1:x2] < 0.5
     edges = [0] + candidate_cuts(ink, width) + [x2 - x1]
     spans = [(i, j) for i in range(len(edges)) for j in range(i + 1, len(edges))
              if low * width <= edges[j] - edges[i] <= high * width]
-    if not spans:
+    found = [(span, tight_box(ink[:, edges[span[0]]:edges[span[1]]], y1, x1 + edges[span[0]])) for span in spans]
+    found = [(span, b) for span, b in found if b is not None]
+    if not found:
         return None
-    boxes = [tight_box(ink[:, edges[i]:edges[j]], y1, x1 + edges[i]) for i, j in spans]
-    valid = [k for k, b in enumerate(boxes) if b is not None]
-    if not valid:
-        return None
-    probs = predict_proba(normalise_crops(binary, np.array([boxes[k] for k in valid], int), angle), classifier)
-    score = {spans[k]: float(np.log(probs[n].max() + 1e-12)) for n, k in enumerate(valid)}
+    boxes = np.array([b for _, b in found], int)
+    rows, probs = classify_boxes(binary, boxes, classifier, angle)
+    index = {span: n for n, (span, _) in enumerate(found)}
+    score = np.log(probs.max(axis=1) + 1e-12)
     best = {0: (0.0, None)}
     for j in range(1, len(edges)):
-        options = [(best[i][0] + score[(i, j)], i) for i in range(j) if i in best and (i, j) in score]
+        options = [(best[i][0] + score[index[(i, j)]], i) for i in range(j) if i in best and (i, j) in index]
         if options:
             best[j] = max(options)
     end = len(edges) - 1
     if end not in best:
         return None
-    cuts, j = [end], end
+    chosen, j = [], end
     while best[j][1] is not None:
-        j = best[j][1]
-        cuts.append(j)
-    return pieces_between(ink, [edges[c] for c in reversed(cuts)], y1, x1)
+        i = best[j][1]
+        chosen.append(index[(i, j)])
+        j = i
+    chosen.reverse()
+    return boxes[chosen], rows[chosen], probs[chosen]
 
 
-def split_touching(binary, boxes, probs, classifier, angle=0.0, min_ratio=1.3, sure_ratio=2.2):
+def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=1.3, sure_ratio=2.2):
     """Split boxes holding touching letters.
 
     A box more than ``sure_ratio`` typical letter widths wide is always split;
@@ -113,36 +122,32 @@ def split_touching(binary, boxes, probs, classifier, angle=0.0, min_ratio=1.3, s
     ----------
     binary : (H, W) array, 0 = ink
     boxes : (K, 4) int array
-    probs : (K, 36) class probabilities of ``boxes``
+    rows, probs : (K, 1024) normalised crops of ``boxes`` and their (K, 36) class probabilities
     classifier : object with ``predict_proba``
     angle : float
         Page skew in degrees, passed to the normaliser.
 
     Returns
     -------
-    boxes, probs : arrays with every accepted split replaced by its pieces
+    boxes, rows, probs : arrays with every accepted split replaced by its pieces
     """
     boxes = np.asarray(boxes, int).reshape(-1, 4)
     if len(boxes) == 0:
-        return boxes, probs
+        return boxes, rows, probs
     width = typical_width(boxes)
     widths = boxes[:, 3] - boxes[:, 1]
     heights = boxes[:, 2] - boxes[:, 0]
     replace = {}
     for k in np.flatnonzero((widths > min_ratio * width) & (widths > 0.9 * heights)):
-        pieces = best_segmentation(binary, boxes[k], width, classifier, angle)
-        if pieces is None or len(pieces) < 2:
+        split = best_segmentation(binary, boxes[k], width, classifier, angle)
+        if split is None or len(split[0]) < 2:
             pieces = segment_box(binary, boxes[k], width)
-        if len(pieces) < 2:
-            continue
-        p = predict_proba(normalise_crops(binary, pieces, angle), classifier)
-        if widths[k] > sure_ratio * width or p.max(axis=1).min() > probs[k].max():
-            replace[k] = (pieces, p)
+            if len(pieces) < 2:
+                continue
+            split = (pieces,) + classify_boxes(binary, pieces, classifier, angle)
+        if widths[k] > sure_ratio * width or split[2].max(axis=1).min() > probs[k].max():
+            replace[k] = split
     if not replace:
-        return boxes, probs
-    out_boxes, out_probs = [], []
-    for k in range(len(boxes)):
-        b, p = replace.get(k, (boxes[k:k + 1], probs[k:k + 1]))
-        out_boxes.append(b)
-        out_probs.append(p)
-    return np.concatenate(out_boxes), np.concatenate(out_probs)
+        return boxes, rows, probs
+    parts = [replace.get(k, (boxes[k:k + 1], rows[k:k + 1], probs[k:k + 1])) for k in range(len(boxes))]
+    return tuple(np.concatenate(column) for column in zip(*parts))

@@ -31,8 +31,8 @@ def test_touching_letters_are_found_and_split():
     assert len(pieces) == 4
     assert np.all(np.diff(pieces[:, 1]) > 0)
     probs = Uniform().predict_proba(boxes)
-    split, split_probs = split_touching(binary, boxes, probs, Uniform())
-    assert len(split) == len(split_probs)
+    split, split_rows, split_probs = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Uniform())
+    assert len(split) == len(split_rows) == len(split_probs)
     assert 5 <= len(split) <= 6
 
 
@@ -42,7 +42,7 @@ def test_single_letters_are_not_split():
         draw_letter(page, ch, 60, 40 + 60 * k, 40)
     boxes, binary = find_letters(page)
     probs = np.eye(36)[:len(boxes)]
-    out, _ = split_touching(binary, boxes, probs, Uniform())
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Uniform())
     np.testing.assert_array_equal(out, boxes)
 
 
