@@ -13,6 +13,12 @@ DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
     help="Folder with nist36_{train,valid,test}.mat (else $OCR_DATA_DIR, else ./data/nist36).")
 
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                             show_default=True, help="Output format; json prints one object as the last line.")
+SEED_OPTION = click.option("--seed", default=0, show_default=True, help="Seed for init, shuffling and augmentation.")
+PROGRESS_OPTION = click.option("--progress/--no-progress", default=True, show_default=True,
+                               help="Show progress bars on stderr.")
+
 
 def fail(message):
     """Print one error line on stderr and exit 1."""
@@ -77,7 +83,6 @@ def data(data_dir, grid, per_class, seed):
         click.echo(f"wrote {grid}")
 
 
-
 def emit(result, fmt, text_lines):
     """Print ``text_lines`` or, with ``--format json``, one JSON object as the last line."""
     if fmt == "json":
@@ -102,14 +107,6 @@ def prepare_out_dir(out_dir):
     path = Path(out_dir)
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                             show_default=True, help="Output format; json prints one object as the last line.")
-SEED_OPTION = click.option("--seed", default=0, show_default=True, help="Seed for init, shuffling and augmentation.")
-PROGRESS_OPTION = click.option("--progress/--no-progress", default=True, show_default=True,
-                               help="Show progress bars on stderr.")
-
 
 MODEL_HELP = "Classifier: 'cnn', 'mlp', 'torch-mlp' or a model file path."
 
@@ -200,7 +197,7 @@ def read(images, model, fmt, overlay_path, crops_path):
 @click.option("--pages", "pages_dir", required=True, type=click.Path(),
               help="Folder of NAME.jpg|png pages with NAME.txt truth beside them.")
 @click.option("--model", default="cnn", show_default=True, help=MODEL_HELP)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@FORMAT_OPTION
 def evaluate_ocr(pages_dir, model, fmt):
     """Score page reading against truth text: CER, WER and line-count match per page."""
     from ocr.evaluate import evaluate_pages, overall
@@ -266,11 +263,11 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
     """NumPy MLP 1024-HIDDEN-36 (sigmoid, softmax) with minibatch SGD."""
     from training.data import load_all
     from training.plots import curves, weights_grid
-    from training.train_numpy import train_mlp
+    from training.train_numpy import augment_rows, train_mlp
 
     splits = load_data_or_fail(load_all, data_dir)
     out = prepare_out_dir(out_dir)
-    aug = augment_rows_fn() if augment else None
+    aug = augment_rows if augment else None
     rates = [lr, lr * 10, lr / 10] if lr_sweep else [lr]
     histories, finals = {}, []
     for rate in rates:
@@ -307,7 +304,7 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
 def train_autoencoder_cmd(data_dir, epochs, lr, batch_size, momentum, out_dir, seed, progress, fmt):
     """NumPy autoencoder 1024-32-32-32-1024 on total squared error, SGD with momentum."""
     from training.data import CLASSES, load_all
-    from training.plots import reconstructions_plot, series_plot
+    from training.plots import curves, reconstructions_plot
     from training.train_numpy import train_autoencoder
 
     splits = load_data_or_fail(load_all, data_dir)
@@ -315,8 +312,7 @@ def train_autoencoder_cmd(data_dir, epochs, lr, batch_size, momentum, out_dir, s
     model, hist = train_autoencoder(splits["train"], splits["valid"], epochs=epochs, lr=lr, batch_size=batch_size,
                                     momentum=momentum, seed=seed, progress=progress)
     model.save(out / "autoencoder.npz")
-    series_plot({"train": hist["train_loss"], "valid": hist["valid_loss"]}, out / "loss.png",
-                "total squared error per image")
+    curves({"": hist}, out / "loss.png", "loss", "total squared error per image")
     valid = splits["valid"]
     picks = [np.flatnonzero(valid.y == c)[:2] for c in np.random.default_rng(seed).choice(36, 5, replace=False)]
     idx = np.concatenate(picks)
@@ -375,13 +371,6 @@ train_torch_cmd("cnn")
 train_torch_cmd("torch-mlp")
 
 
-def augment_rows_fn():
-    """``augment(rows, rng) -> rows`` on dataset-format rows, for the NumPy trainer."""
-    from training.train_numpy import augment_rows
-
-    return augment_rows
-
-
 @cli.command()
 @click.option("--model", "model_spec", default="cnn", show_default=True,
               help="cnn, mlp, torch-mlp, autoencoder, or a model file (.npz / .pt).")
@@ -417,7 +406,6 @@ def evaluate(model_spec, split, confusion, data_dir, fmt):
             del result["confusion"]
     result.update(split=split, model=str(model_spec), kind=model.kind)
     emit(result, fmt, lines)
-
 
 
 if __name__ == "__main__":

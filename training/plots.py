@@ -110,14 +110,3 @@ def weights_grid(weights, path, title):
     images = np.asarray(weights).T.reshape(-1, 32, 32).transpose(0, 2, 1)
     return image_grid(images, path, ncols=int(np.ceil(np.sqrt(len(images)))), title=title, cmap="RdBu")
 
-
-def series_plot(series, path, ylabel, xlabel="epoch"):
-    """Plot named per-epoch series on one axis."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for name, values in series.items():
-        ax.plot(np.arange(1, len(values) + 1), values, label=name)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    return _save(fig, path)

@@ -104,9 +104,6 @@ class TorchClassifier:
     def predict(self, rows):
         return self.predict_proba(rows).argmax(axis=1)
 
-    def save(self, path):
-        save_torch_classifier(path, self.kind, self.net, self.arch, self.settings, self.metrics)
-
 
 def save_torch_classifier(path, kind, net, arch, settings=None, metrics=None):
     """Write a model file readable by :func:`load_torch_classifier`."""
