@@ -34,6 +34,17 @@ def nist36(nist36_dir):
 
 
 @pytest.fixture(scope="session")
+def shipped_cnn():
+    """The shipped CNN; skipped when missing, failed when OCR_REQUIRE_DATA=1."""
+    from training.classifier import load_classifier
+
+    try:
+        return load_classifier("cnn")
+    except FileNotFoundError as exc:
+        _require_or_skip(str(exc))
+
+
+@pytest.fixture(scope="session")
 def pages_dir():
     """Folder with real photographed pages and their text (``$OCR_PAGES_DIR``)."""
     folder = os.environ.get("OCR_PAGES_DIR")

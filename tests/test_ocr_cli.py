@@ -1,5 +1,4 @@
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -37,18 +36,6 @@ def stub_model(monkeypatch):
         return StubClassifier()
 
     monkeypatch.setattr(training.classifier, "load_classifier", fake)
-
-
-@pytest.fixture(scope="module")
-def shipped_cnn():
-    from training.classifier import load_classifier
-
-    try:
-        return load_classifier("cnn")
-    except FileNotFoundError as exc:
-        if os.environ.get("OCR_REQUIRE_DATA") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))
 
 
 def write_png(path, image):
