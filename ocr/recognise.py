@@ -4,8 +4,8 @@ import numpy as np
 from training.data import CLASSES
 
 
-def recognise(rows, classifier, batch_size=512):
-    """Predict a character for every row.
+def predict_proba(rows, classifier):
+    """Class probabilities ``(N, 36)`` for dataset rows, checked for shape.
 
     Parameters
     ----------
@@ -13,25 +13,11 @@ def recognise(rows, classifier, batch_size=512):
         Dataset-format rows (transposed 32x32, 0 ink / 1 paper).
     classifier : object
         Anything with ``predict_proba(rows) -> (N, 36)`` over ``CLASSES``.
-
-    Returns
-    -------
-    labels : list of str
-    confidences : (N,) float array
-        Probability of the chosen class.
     """
-    probs = predict_proba(rows, classifier, batch_size)
-    best = probs.argmax(axis=1)
-    return [CLASSES[i] for i in best], probs[np.arange(len(rows)), best]
-
-
-def predict_proba(rows, classifier, batch_size=512):
-    """Class probabilities ``(N, 36)`` for dataset rows, checked for shape."""
     rows = np.asarray(rows, dtype=np.float32).reshape(-1, 1024)
     if len(rows) == 0:
         return np.zeros((0, len(CLASSES)))
-    probs = np.concatenate([np.asarray(classifier.predict_proba(rows[i: i + batch_size]), float)
-                            for i in range(0, len(rows), batch_size)])
+    probs = np.asarray(classifier.predict_proba(rows), float)
     if probs.shape != (len(rows), len(CLASSES)):
         raise ValueError(f"classifier returned shape {probs.shape}, expected ({len(rows)}, {len(CLASSES)})")
     return probs
