@@ -1,6 +1,9 @@
 """Random augmentation of upright ``(N, 32, 32)`` images (float in [0, 1], 0 = ink)."""
 import numpy as np
 from scipy import ndimage
+from skimage import transform
+
+from .glyph import normalise_glyph
 
 PAPER = 1.0
 CROSS = ndimage.generate_binary_structure(2, 1)[None]
@@ -64,14 +67,10 @@ def page_look(images, rng, p=0.5, upscale=(1.3, 2.4)):
     """Re-render a random fraction of images as the OCR pipeline renders page crops.
 
     Each chosen image is enlarged, thresholded and passed through
-    :func:`ocr.normalise.normalise_glyph` (binary ink, standard frame and stroke
+    :func:`training.glyph.normalise_glyph` (binary ink, standard frame and stroke
     width), so the classifier learns shapes rather than the grey style of one
     data source.
     """
-    from skimage import transform
-
-    from ocr.normalise import normalise_glyph
-
     out = np.array(images, copy=True)
     for i in np.flatnonzero(rng.random(len(images)) < p):
         ink = transform.rescale(out[i], rng.uniform(*upscale), order=1) < 0.5

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-CLASSES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+from .glyph import CLASSES, IMAGE_SIDE, images_to_rows, rows_to_images  # noqa: F401
+
 SPLITS = ("train", "valid", "test")
-IMAGE_SIDE = 32
 DATA_URL = "http://www.cs.cmu.edu/~lkeselma/16720a_data/data.zip"
 ENV_VAR = "OCR_DATA_DIR"
 DEFAULT_DIR = Path("data") / "nist36"
-SOURCE_NAMES = {0: "NIST letters", 1: "MNIST digits", 2: "photographed"}
+SOURCE_NAMES = {0: "NIST SD19", 1: "MNIST digits", 2: "photographed"}
 
 
 class DataNotFoundError(FileNotFoundError):
@@ -66,16 +66,6 @@ def one_hot(y, n_classes):
     out = np.zeros((len(y), n_classes))
     out[np.arange(len(y)), y] = 1.0
     return out
-
-
-def rows_to_images(x):
-    """``(N, 1024)`` dataset rows to upright ``(N, 32, 32)`` images."""
-    return x.reshape(-1, IMAGE_SIDE, IMAGE_SIDE).transpose(0, 2, 1)
-
-
-def images_to_rows(images):
-    """Upright ``(N, 32, 32)`` images to dataset rows (stored transposed)."""
-    return np.ascontiguousarray(np.asarray(images).transpose(0, 2, 1)).reshape(-1, IMAGE_SIDE * IMAGE_SIDE)
 
 
 def candidate_dirs(data_dir=None):
