@@ -8,6 +8,7 @@ import numpy as np
 
 from ocr.errors import OCRError
 from training.data import DataFormatError, DataNotFoundError
+from training.glyph import CLASSES
 from training.recipes import AUTOENCODER, MLP, TORCH
 
 DATA_DIR_OPTION = click.option(
@@ -49,6 +50,12 @@ def invoked_command():
     return ["cli.py", *RecordingGroup.invoked_args]
 
 
+def invoked_command_line():
+    from training.provenance import command_line
+
+    return command_line(invoked_command())
+
+
 @click.group(cls=RecordingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli():
     """Handwritten block-capital OCR: read pages, train and evaluate models."""
@@ -79,7 +86,7 @@ def gradcheck(seed, tol):
 @click.option("--seed", default=0, show_default=True)
 def data(data_dir, grid, per_class, seed):
     """Show where NIST36 was found, split sizes and class counts."""
-    from training.data import CLASSES, SOURCE_NAMES, find_data_dir, load_all
+    from training.data import SOURCE_NAMES, find_data_dir, load_all
 
     folder = load_data_or_fail(find_data_dir, data_dir)
     splits = load_data_or_fail(load_all, folder)
@@ -322,7 +329,7 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
 @FORMAT_OPTION
 def train_autoencoder_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, out_dir, seed, progress, fmt):
     """NumPy autoencoder 1024-32-32-32-1024 on total squared error, SGD with momentum."""
-    from training.data import CLASSES, load_all
+    from training.data import load_all
     from training.plots import curves, reconstructions_plot
     from training.provenance import provenance
     from training.train_numpy import train_autoencoder
@@ -365,6 +372,10 @@ def train_torch_cmd(kind):
                   help="Also train on the capitals and digits of this glyph pool (emnist_pool.npz).")
     @click.option("--extra-train", "extra_dirs", multiple=True, type=click.Path(file_okay=False),
                   help="Also train on nist36_train.mat of this NIST36-format folder (repeatable).")
+    @click.option("--oversample-extra", default=1, show_default=True, type=click.IntRange(1),
+                  help="Repeat the --extra-train sets this many times in the training set.")
+    @click.option("--init", "init_path", type=click.Path(dir_okay=False), default=None,
+                  help="Start from this model file's weights (fine-tuning) instead of a fresh network.")
     @click.option("--epochs", default=defaults["epochs"], show_default=True, type=click.IntRange(1))
     @click.option("--lr", default=defaults["lr"], show_default=True, type=click.FloatRange(min=0, min_open=True),
                   help="Peak learning rate of the one-cycle AdamW schedule.")
@@ -384,7 +395,7 @@ def train_torch_cmd(kind):
     @SEED_OPTION
     @PROGRESS_OPTION
     @FORMAT_OPTION
-    def command(data_dir, pool, extra_dirs, epochs, lr, batch_size, samples_per_epoch, balanced, weight_decay,
+    def command(data_dir, pool, extra_dirs, oversample_extra, init_path, epochs, lr, batch_size, samples_per_epoch, balanced, weight_decay,
                 label_smoothing, augment, threads, out_dir, seed, progress, fmt):
         from training.data import load_all
         from training.plots import curves
@@ -394,13 +405,23 @@ def train_torch_cmd(kind):
 
         splits = load_data_or_fail(load_all, data_dir)
         extra = load_extra_train_or_fail(pool, extra_dirs)
-        train_set = concatenate([splits["train"], *extra.values()]) if extra else splits["train"]
+        init = None
+        if init_path:
+            init = load_model_or_fail(init_path, classifier=True)
+            if init.kind != kind:
+                fail(f"{init_path}: is a {init.kind}, cannot start a {kind} from it")
+        repeated = [split for name, split in extra.items() if name != "pool"] * (oversample_extra - 1)
+        run_provenance = provenance(splits, extra, augment, argv=invoked_command())
+        if init is not None:
+            run_provenance["init"] = {"path": str(init_path), "command": init.settings.get("command"),
+                                      "calibration": init.settings.get("calibration")}
+        train_set = concatenate([splits["train"], *extra.values(), *repeated]) if extra else splits["train"]
         out = prepare_out_dir(out_dir)
         path, hist = train_torch(kind, train_set, splits["valid"], out / f"{kind.replace('-', '_')}.pt",
                                  epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, augment=augment,
                                  progress=progress, label_smoothing=label_smoothing, threads=threads,
                                  samples_per_epoch=samples_per_epoch, balanced=balanced, weight_decay=weight_decay,
-                                 provenance=provenance(splits, extra, augment, argv=invoked_command()))
+                                 provenance=run_provenance, init=init)
         curves({"": hist}, out / "accuracy.png", "acc", "accuracy")
         curves({"": hist}, out / "loss.png", "loss", "mean cross-entropy")
         best = int(np.argmin(hist["valid_loss"]))
@@ -418,6 +439,49 @@ def train_torch_cmd(kind):
 
 train_torch_cmd("cnn")
 train_torch_cmd("torch-mlp")
+
+
+@cli.command()
+@click.argument("model_path", type=click.Path(dir_okay=False))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the calibrated model file.")
+@DATA_DIR_OPTION
+@click.option("--extra-valid", "extra_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Also fit on nist36_valid.mat of this NIST36-format folder (repeatable).")
+@FORMAT_OPTION
+def calibrate(model_path, out_path, data_dir, extra_dirs, fmt):
+    """Fit per-class logit offsets of a PyTorch classifier on validation splits (never test)."""
+    import os
+    import tempfile
+
+    from training.calibrate import fit_class_bias
+    from training.data import load_split
+    from training.metrics import accuracy
+    from training.sources import concatenate, load_folder_split
+    from training.torch_models import TorchClassifier
+
+    model = load_model_or_fail(model_path)
+    if not isinstance(model, TorchClassifier):
+        fail(f"{model_path}: calibrate takes a PyTorch classifier (.pt), not a {model.kind}")
+    valid = {"valid": load_data_or_fail(load_split, "valid", data_dir)}
+    for folder in extra_dirs:
+        valid[f"{Path(folder).name}/valid"] = load_data_or_fail(load_folder_split, folder, "valid")
+    data = concatenate(valid.values(), "valid")
+    logits = model.logits(data.x)
+    before = accuracy(data.y, (logits + (0 if model.class_bias is None else model.class_bias)).argmax(1))
+    model.class_bias = fit_class_bias(logits, data.y)
+    after = accuracy(data.y, (logits + model.class_bias).argmax(1))
+    model.settings = {**model.settings, "calibration": {
+        "command": invoked_command_line(), "valid": {k: v.fingerprint() for k, v in valid.items()}}}
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=out.parent, suffix=".pt", delete=False) as tmp:
+        model.save(tmp.name)
+    os.replace(tmp.name, out)
+    result = {"model": str(out), "valid_images": len(data), "valid_accuracy_before": before,
+              "valid_accuracy_after": after, "class_bias": dict(zip(CLASSES, model.class_bias.round(3)))}
+    emit(result, fmt, [f"fitted on {len(data)} validation glyphs ({', '.join(valid)}): accuracy {before:.4f} -> "
+                       f"{after:.4f}", f"wrote {out}"])
 
 
 @cli.command()

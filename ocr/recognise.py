@@ -2,6 +2,7 @@
 import numpy as np
 
 from training.data import CLASSES
+from training.metrics import LOOKALIKE_PAIRS
 
 
 def predict_proba(rows, classifier):
@@ -21,6 +22,30 @@ def predict_proba(rows, classifier):
     if probs.shape != (len(rows), len(CLASSES)):
         raise ValueError(f"classifier returned shape {probs.shape}, expected ({len(rows)}, {len(CLASSES)})")
     return probs
+
+
+def lookalike_confidence(probs, pairs=LOOKALIKE_PAIRS):
+    """Each row's best class probability with letter/digit twins counted together.
+
+    A glyph that is surely O-or-0 is a confident glyph: word context settles
+    which twin it is (:func:`word_context`), so shape decisions such as whether
+    to cut a box must not read the twins' split vote as doubt.
+
+    Parameters
+    ----------
+    probs : (N, 36) array
+    pairs : sequence of (letter, digit)
+
+    Returns
+    -------
+    (N,) float array
+    """
+    probs = np.asarray(probs, float)
+    folded = probs.copy()
+    for letter, digit in pairs:
+        i, j = CLASSES.index(letter), CLASSES.index(digit)
+        folded[:, i] = folded[:, j] = probs[:, i] + probs[:, j]
+    return folded.max(axis=1) if len(folded) else np.zeros(0)
 
 
 def word_context(probs, words):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .normalise import normalise_crops
-from .recognise import predict_proba
+from .recognise import lookalike_confidence, predict_proba
 
 
 def typical_width(boxes):
@@ -116,7 +116,9 @@ def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=
 
     A box more than ``sure_ratio`` typical letter widths wide is always split;
     one between ``min_ratio`` and ``sure_ratio`` only when every piece reads
-    more confidently than the whole.
+    more confidently than the whole, the whole's confidence counting
+    letter/digit twins together (a wide 0 that is surely O-or-0 is not cut:
+    :func:`~ocr.recognise.lookalike_confidence`).
 
     Parameters
     ----------
@@ -137,6 +139,7 @@ def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=
     width = typical_width(boxes)
     widths = boxes[:, 3] - boxes[:, 1]
     heights = boxes[:, 2] - boxes[:, 0]
+    whole_confidence = lookalike_confidence(probs)
     replace = {}
     for k in np.flatnonzero((widths > min_ratio * width) & (widths > 0.9 * heights)):
         split = best_segmentation(binary, boxes[k], width, classifier, angle)
@@ -145,7 +148,7 @@ def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=
             if len(pieces) < 2:
                 continue
             split = (pieces,) + classify_boxes(binary, pieces, classifier, angle)
-        if widths[k] > sure_ratio * width or split[2].max(axis=1).min() > probs[k].max():
+        if widths[k] > sure_ratio * width or split[2].max(axis=1).min() > whole_confidence[k]:
             replace[k] = split
     if not replace:
         return boxes, rows, probs

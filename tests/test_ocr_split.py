@@ -52,3 +52,57 @@ def test_split_with_shipped_cnn_reads_more_letters():
 
     text = read_page(touching_page(), load_classifier("cnn")).text
     assert len(text.replace(" ", "")) >= 4
+
+
+class Sure:
+    """A classifier that reads every piece it is shown as 'C' with probability 0.8."""
+
+    def predict_proba(self, rows):
+        probs = np.full((len(rows), 36), 0.2 / 35)
+        probs[:, 2] = 0.8
+        return probs
+
+
+def wide_ring_page():
+    """Three narrow letters and one wide ring (a round 0 drawn 1.7 letter-widths wide)."""
+    from skimage import draw
+
+    page = np.full((160, 600), 0.9)
+    for k, ch in enumerate("HTL"):
+        draw_letter(page, ch, 60, 40 + 60 * k, 40)
+    rr, cc = draw.ellipse(80, 300, 21, 33, shape=page.shape)
+    inner_r, inner_c = draw.ellipse(80, 300, 16, 28, shape=page.shape)
+    page[rr, cc] = 0.15
+    page[inner_r, inner_c] = 0.9
+    return page
+
+
+def test_a_glyph_sure_to_be_o_or_zero_is_not_cut():
+    """Its probability split between the twins O and 0 is not doubt: pieces read at 0.8 must not beat it."""
+    from training.data import CLASSES
+
+    boxes, binary = find_letters(wide_ring_page())
+    assert len(boxes) == 4
+    ring = int(np.argmax(boxes[:, 3] - boxes[:, 1]))
+    ratio = (boxes[ring, 3] - boxes[ring, 1]) / typical_width(boxes)
+    assert 1.3 < ratio < 2.2
+    probs = np.full((len(boxes), 36), 0.02 / 34)
+    probs[ring, CLASSES.index("O")] = probs[ring, CLASSES.index("0")] = 0.49
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Sure())
+    np.testing.assert_array_equal(out, boxes)
+    probs[ring, CLASSES.index("0")] = 0.02 / 34
+    probs[ring, CLASSES.index("D")] = 0.49
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Sure())
+    assert len(out) > len(boxes), "split between two unrelated classes is doubt: the sure pieces win"
+
+
+def test_lookalike_confidence_adds_twins_only():
+    from ocr.recognise import lookalike_confidence
+    from training.data import CLASSES
+
+    probs = np.zeros((2, 36))
+    probs[0, [CLASSES.index("I"), CLASSES.index("1")]] = 0.45
+    probs[0, CLASSES.index("T")] = 0.1
+    probs[1, [CLASSES.index("I"), CLASSES.index("T")]] = 0.45
+    probs[1, CLASSES.index("1")] = 0.1
+    np.testing.assert_allclose(lookalike_confidence(probs), [0.9, 0.55])

@@ -86,17 +86,20 @@ class TorchClassifier:
     kind : str
     net : torch.nn.Module (eval mode)
     settings, metrics : dict
+    class_bias : (36,) float array or None
+        Per-class offsets added to the logits (see :mod:`training.calibrate`).
     """
 
-    def __init__(self, kind, net, settings=None, metrics=None, arch=None):
+    def __init__(self, kind, net, settings=None, metrics=None, arch=None, class_bias=None):
         self.kind = kind
         self.net = net.eval()
         self.arch = arch or {}
         self.settings = settings or {}
         self.metrics = metrics or {}
+        self.class_bias = None if class_bias is None else np.asarray(class_bias, dtype=np.float64)
 
-    def predict_proba(self, rows, batch_size=512):
-        """Softmax probabilities ``(N, 36)`` float64 for rows ``(N, 1024)`` in the stored (transposed) format."""
+    def logits(self, rows, batch_size=512):
+        """The network's logits ``(N, 36)`` float64, before any class bias, for rows ``(N, 1024)``."""
         rows = np.asarray(rows)
         if rows.ndim != 2 or rows.shape[1] != IMAGE_SIDE * IMAGE_SIDE:
             raise ValueError(f"rows must be N x {IMAGE_SIDE * IMAGE_SIDE}, got shape {rows.shape}")
@@ -104,19 +107,33 @@ class TorchClassifier:
         out = [np.empty((0, len(CLASSES)))]
         with torch.no_grad():
             for start in range(0, len(rows), batch_size):
-                logits = self.net(rows_to_tensor(rows[start:start + batch_size]))
-                out.append(torch.softmax(logits.double(), dim=1).numpy())
+                out.append(self.net(rows_to_tensor(rows[start:start + batch_size])).double().numpy())
         return np.concatenate(out)
+
+    def predict_proba(self, rows, batch_size=512):
+        """Softmax probabilities ``(N, 36)`` float64 for rows ``(N, 1024)`` in the stored (transposed) format."""
+        logits = self.logits(rows, batch_size)
+        if self.class_bias is not None:
+            logits = logits + self.class_bias
+        return torch.softmax(torch.from_numpy(logits), dim=1).numpy()
+
+    def save(self, path):
+        """Write this classifier (with its class bias) to ``path``."""
+        return save_torch_classifier(path, self.kind, self.net, self.arch, self.settings, self.metrics,
+                                     self.class_bias)
 
     def predict(self, rows):
         return self.predict_proba(rows).argmax(axis=1)
 
 
-def save_torch_classifier(path, kind, net, arch, settings=None, metrics=None):
+def save_torch_classifier(path, kind, net, arch, settings=None, metrics=None, class_bias=None):
     """Write a model file readable by :func:`load_torch_classifier`."""
     state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-    torch.save({"kind": kind, "arch": dict(arch), "state_dict": state,
-                "settings": dict(settings or {}), "metrics": dict(metrics or {})}, path)
+    blob = {"kind": kind, "arch": dict(arch), "state_dict": state,
+            "settings": dict(settings or {}), "metrics": dict(metrics or {})}
+    if class_bias is not None:
+        blob["class_bias"] = torch.as_tensor(np.asarray(class_bias, dtype=np.float64))
+    torch.save(blob, path)
     return path
 
 
@@ -147,4 +164,8 @@ def load_torch_classifier(path):
     except Exception as exc:
         msg = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise ModelFormatError(f"{path}: weights do not fit a {kind} ({msg})") from None
-    return TorchClassifier(kind, net, blob.get("settings"), blob.get("metrics"), arch)
+    bias = blob.get("class_bias")
+    if bias is not None and (not isinstance(bias, torch.Tensor) or tuple(bias.shape) != (len(CLASSES),)):
+        raise ModelFormatError(f"{path}: class_bias must be a tensor of {len(CLASSES)} values")
+    return TorchClassifier(kind, net, blob.get("settings"), blob.get("metrics"), arch,
+                           None if bias is None else bias.numpy())

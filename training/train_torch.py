@@ -61,7 +61,7 @@ def epoch_indices(y, rng, samples=None, balanced=False):
 
 def train_torch(kind, train, valid, out_path, epochs=None, lr=None, batch_size=None, seed=0, augment=None,
                 progress=True, weight_decay=None, label_smoothing=None, arch=None, threads=None,
-                samples_per_epoch=None, balanced=None, provenance=None, log=True):
+                samples_per_epoch=None, balanced=None, provenance=None, log=True, init=None):
     """Train a ``'cnn'`` or ``'torch-mlp'`` and keep the checkpoint with the lowest validation loss.
 
     AdamW with a one-cycle learning-rate schedule peaking at ``lr``. Train metrics are running
@@ -91,6 +91,8 @@ def train_torch(kind, train, valid, out_path, epochs=None, lr=None, batch_size=N
         Overrides :func:`training.torch_models.default_arch`.
     provenance : dict, optional
         Stored in the model file's settings (data fingerprints, command, augmentation version).
+    init : training.torch_models.TorchClassifier, optional
+        Start from this model's weights and architecture (fine-tuning) instead of a fresh network.
 
     Returns
     -------
@@ -105,8 +107,10 @@ def train_torch(kind, train, valid, out_path, epochs=None, lr=None, batch_size=N
     cfg = {k: (TORCH[kind][k] if v is None else v) for k, v in given.items()}
     torch.set_num_threads(cfg["threads"])
     rng = seed_everything(seed)
-    arch = {**default_arch(kind), **(arch or {})}
+    arch = dict(init.arch) if init is not None else {**default_arch(kind), **(arch or {})}
     net = build(kind, arch)
+    if init is not None:
+        net.load_state_dict(init.net.state_dict())
     settings = dict(kind=kind, seed=seed, optimizer="AdamW+OneCycle", n_train=len(train), **cfg,
                     **(provenance or {}))
     opt = torch.optim.AdamW(net.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
