@@ -8,7 +8,8 @@ from click.testing import CliRunner
 from cli import evaluate_ocr, read
 from ocr.errors import ImageError
 from ocr.evaluate import cer
-from ocr.page import MAX_PIXELS, load_image, overlay, read_page
+from ocr.decode import MAX_PIXELS, load_image
+from ocr.page import overlay, read_page
 from ocr_drawing import text_page
 from training.data import CLASSES
 
@@ -57,7 +58,9 @@ def test_read_text_and_json_with_stub(stub_model, drawn_page):
     assert res.stdout.splitlines() == ["EEE EEEE", "EEE"]
     res = runner.invoke(read, [str(drawn_page), "--format", "json"])
     assert res.exit_code == 0
-    page = json.loads(res.stdout)
+    pages = json.loads(res.stdout)
+    assert isinstance(pages, list) and len(pages) == 1
+    page = pages[0]
     assert page["text"] == "EEE EEEE\nEEE"
     assert len(page["lines"]) == 2 and len(page["lines"][0]["words"]) == 2
     char = page["lines"][0]["words"][0]["chars"][0]
@@ -174,7 +177,8 @@ def test_read_sample_images_with_shipped_cnn(shipped_cnn):
 
 
 def test_crops_grid_matches_what_was_read(shipped_cnn, tmp_path):
-    from ocr.page import load_image, read_page
+    from ocr.decode import load_image
+    from ocr.page import read_page
     from training.classifier import load_classifier
 
     page = sorted(SAMPLES.glob("*.png"))[0]
