@@ -10,33 +10,12 @@ from ocr.errors import ImageError
 from ocr.evaluate import cer
 from ocr.decode import MAX_PIXELS, load_image
 from ocr.page import overlay, read_page
+from conftest import StubClassifier
 from ocr_drawing import text_page
 from training.data import CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
-
-
-class StubClassifier:
-    """Always most confident in 'E' (a letter), with a little mass on '3'."""
-
-    def predict_proba(self, rows):
-        probs = np.full((len(rows), len(CLASSES)), 0.01)
-        probs[:, CLASSES.index("E")] = 0.6
-        probs[:, CLASSES.index("3")] = 0.05
-        return probs / probs.sum(axis=1, keepdims=True)
-
-
-@pytest.fixture
-def stub_model(monkeypatch):
-    import training.classifier
-
-    def fake(spec):
-        if spec == "missing":
-            raise FileNotFoundError("shipped model 'missing' not found: models/missing.pt")
-        return StubClassifier()
-
-    monkeypatch.setattr(training.classifier, "load_classifier", fake)
 
 
 def write_png(path, image):
