@@ -13,7 +13,7 @@ from training.data import DataFormatError, DataNotFoundError
 
 DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
-    help="Folder with nist36_{train,valid,test}.mat (else $OCR_DATA_DIR, else ./data/nist36).")
+    help="Folder with nist36_{train,valid,test}.mat (else $OCR_DATA_DIR, else ./data/nist36; never a fallback).")
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="Output format; json prints one object as the last line.")
