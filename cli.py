@@ -6,14 +6,16 @@ from pathlib import Path
 import click
 import numpy as np
 
+from ocr import __version__
 from ocr.errors import OCRError
+from ocr.formats import FORMATS
 from training.data import DataFormatError, DataNotFoundError
 from training.glyph import CLASSES
 from training.recipes import AUTOENCODER, MLP, TORCH
 
 DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
-    help="Folder with nist36_{train,valid,test}.mat (else $OCR_DATA_DIR, else ./data/nist36).")
+    help="Folder with nist36_{train,valid,test}.mat (else $OCR_DATA_DIR, else ./data/nist36; never a fallback).")
 
 FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                              show_default=True, help="Output format; json prints one object as the last line.")
@@ -57,6 +59,7 @@ def invoked_command_line():
 
 
 @click.group(cls=RecordingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handocr")
 def cli():
     """Handwritten block-capital OCR: read pages, train and evaluate models."""
 
@@ -139,22 +142,27 @@ def first_line(exc):
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def expand_inputs(paths):
-    """Image files from the given paths, directories expanded to their images (sorted)."""
-    from ocr.page import IMAGE_EXTENSIONS
+def write_extras(reading, name, overlay_path, crops_path, several):
+    """Write the overlay and crops grid of one page; the one-line errors of those that failed."""
+    from ocr.normalise import crops_grid
+    from ocr.page import overlay
 
-    out = []
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            out.extend(sorted(q for q in path.iterdir() if q.is_file() and q.suffix.lower() in IMAGE_EXTENSIONS))
-        else:
-            out.append(path)
-    return out
+    errors = []
+    for what, path, write in (
+            ("overlay", overlay_path, lambda p: overlay(reading.image, reading.result, p)),
+            ("crops", crops_path, lambda p: crops_grid(reading.result.crops, p, labels=reading.result.crop_labels))):
+        if not path:
+            continue
+        target = suffixed(path, name, several)
+        try:
+            write(target)
+        except (OSError, ValueError) as exc:
+            errors.append(f"{what} {target}: cannot write ({first_line(exc)})")
+    return errors
 
 
 def suffixed(path, stem_suffix, several):
-    """``path`` itself, or ``NAME-SUFFIX.ext`` when writing one file per image."""
+    """``path`` itself, or ``NAME-SUFFIX.ext`` when writing one file per page."""
     path = Path(path)
     if not several:
         return path
@@ -162,58 +170,100 @@ def suffixed(path, stem_suffix, several):
 
 
 @cli.command("read")
-@click.argument("images", nargs=-1, required=True, type=click.Path())
+@click.argument("images", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--model", default="cnn", show_default=True, help=MODEL_HELP)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: from -o FILE's extension, else text). json is always a list of "
+                   "pages; jsonl streams one page per line; pdf is a searchable PDF (needs -o or --output-dir).")
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False), default=None,
+              help="Write all pages to FILE instead of stdout.")
+@click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+              help="Write one file per page, DIR/NAME.EXT (NAME-pN for a page of several; pdf: one per input).")
+@click.option("-r", "--recursive", is_flag=True, help="Read images in subfolders of folders too.")
 @click.option("--overlay", "overlay_path", type=click.Path(dir_okay=False), default=None,
-              help="Write boxes and predictions drawn on the page (PNG; suffixed per image when several).")
+              help="Write boxes and predictions drawn on the page (PNG; suffixed per page when several).")
 @click.option("--crops", "crops_path", type=click.Path(dir_okay=False), default=None,
-              help="Write a PNG grid of the normalised 32x32 crops (suffixed per image when several).")
-def read(images, model, fmt, overlay_path, crops_path):
-    """Read the handwritten block capitals on IMAGE files (or directories of images)."""
+              help="Write a PNG grid of the normalised 32x32 crops (suffixed per page when several).")
+@PROGRESS_OPTION
+def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, progress):
+    """Read the handwritten block capitals on IMAGE files, PDFs, folders, or - (stdin)."""
     from tqdm import tqdm
 
-    from ocr.normalise import crops_grid
-    from ocr.page import load_image, overlay, read_page
+    from ocr.api import Reader
+    from ocr.formats import WRITERS, format_of, render, save, write_atomic
+    from ocr.formats.text import page_label
+    from ocr.inputs import expand_inputs, page_stem, unique_stems
 
-    classifier = load_model_or_fail(model, classifier=True)
-    paths = expand_inputs(images)
-    if not paths:
-        fail("no images found in " + ", ".join(images))
-    several = len(paths) > 1
-    failed = 0
-    pages = []
-    bar = tqdm(paths, file=sys.stderr, disable=len(paths) < 3 or not sys.stderr.isatty(), desc="pages",
-               leave=False)
-    for path in bar:
+    if fmt is None:
         try:
-            image = load_image(path)
-            result = read_page(image, classifier)
-            if overlay_path:
-                overlay(image, result, suffixed(overlay_path, path.stem, several))
-            if crops_path:
-                crops_grid(result.crops, suffixed(crops_path, path.stem, several), labels=result.crop_labels)
-        except OCRError as exc:
-            failed += 1
-            tqdm.write(f"Error: {first_line(exc)}", file=sys.stderr)
-            continue
+            fmt = format_of(output_path) if output_path else "text"
+        except ValueError as exc:
+            fail(f"{exc} (or pass --format)")
+    if output_path and output_dir:
+        fail("give either -o FILE or --output-dir DIR, not both")
+    if fmt == "pdf" and not (output_path or output_dir):
+        fail("--format pdf writes a file: give -o FILE.pdf or --output-dir DIR")
+    sources = expand_inputs(images, recursive)
+    if not sources:
+        fail("no images found in " + ", ".join(images))
+    if fmt == "page" and len(sources) > 1 and not output_dir:
+        fail("PAGE XML holds one page per file: use --output-dir DIR for several inputs")
+    if output_dir:
+        try:
+            Path(output_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            fail(f"--output-dir {output_dir}: cannot create ({first_line(exc)})")
+    reader = Reader(load_model_or_fail(model, classifier=True))
+    stems = unique_stems(sources)
+    streaming = fmt in ("text", "jsonl") and not (output_path or output_dir)
+    collected, late_errors, failed = [], [], 0
+    bar = tqdm(list(zip(sources, stems)), file=sys.stderr, desc="inputs", leave=False,
+               disable=not progress or len(sources) < 3 or not sys.stderr.isatty())
+    for source, stem in bar:
+        document = []
+        try:
+            for item in reader.iter_read(source, errors="yield"):
+                if not item.ok:
+                    failed += 1
+                    tqdm.write(f"Error: {item.message}", file=sys.stderr)
+                    if fmt in ("json", "jsonl"):
+                        collected.append(item)
+                        if streaming:
+                            click.echo(render([item], fmt), nl=False)
+                    continue
+                several = len(sources) > 1 or item.page_count > 1
+                name = page_stem(stem, item.page, item.page_count)
+                if streaming and fmt == "text":
+                    if several:
+                        click.echo(f"==> {page_label(item)} <==")
+                    click.echo(render([item], fmt), nl=False)
+                elif streaming:
+                    click.echo(render([item], fmt), nl=False)
+                elif output_dir and fmt != "pdf":
+                    save([item], Path(output_dir) / f"{name}{WRITERS[fmt].EXTENSION}", fmt)
+                else:
+                    document.append(item)
+                late_errors += write_extras(item, name, overlay_path, crops_path, several)
         except (OSError, ValueError, MemoryError) as exc:
             failed += 1
-            tqdm.write(f"Error: {path}: {first_line(exc)}", file=sys.stderr)
-            continue
-        if fmt == "json":
-            page = result.to_dict()
-            page["file"] = str(path)
-            pages.append(page)
-        else:
-            if several:
-                click.echo(f"==> {path} <==")
-            if result.text:
-                click.echo(result.text)
+            tqdm.write(f"Error: {source}: {first_line(exc)}", file=sys.stderr)
+        if output_dir and fmt == "pdf" and document:
+            save(document, Path(output_dir) / f"{stem}.pdf", fmt)
+        elif not streaming:
+            collected += document
     bar.close()
-    if fmt == "json":
-        click.echo(json.dumps(pages if several else (pages[0] if pages else None)))
-    sys.exit(1 if failed else 0)
+    if not streaming and not output_dir:
+        pages = [p for p in collected if p.ok or fmt == "json"]
+        if fmt == "page" and len(pages) != 1:
+            fail(f"PAGE XML holds one page per file, got {len(pages)}: use --output-dir DIR")
+        data = render(pages, fmt)
+        if output_path:
+            write_atomic(output_path, data)
+        else:
+            click.echo(data, nl=False)
+    for message in late_errors:
+        click.echo(f"Error: {message}", err=True)
+    sys.exit(1 if failed or late_errors else 0)
 
 
 @cli.command("evaluate-ocr")

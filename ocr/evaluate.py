@@ -72,7 +72,8 @@ def evaluate_pages(folder, classifier):
         ``truth_lines``, ``lines_match``, ``chars`` (truth character count),
         ``text`` and ``truth``.
     """
-    from .page import load_image, read_page
+    from .decode import load_image
+    from .page import read_page
 
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{folder}: no such directory")

@@ -1,18 +1,13 @@
 """Read a whole page: find letters, group them, classify them."""
-import os
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .errors import ImageError
 from .find_letters import find_letters
 from .lines import estimate_skew, layout
 from .normalise import normalise_crops
 from .recognise import predict_proba, word_context
 from .split import split_touching
-
-MAX_PIXELS = 40_000_000
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp")
 
 
 @dataclass
@@ -115,83 +110,20 @@ def read_page(image, classifier):
     return PageResult(lines, shape, skew, rows[order], [labels[i] for i in order])
 
 
-def _decode(path):
-    try:
-        from PIL import Image
-    except ImportError:
-        import imageio.v3 as iio
-
-        return iio.imread(path)
-    Image.MAX_IMAGE_PIXELS = None
-    with Image.open(path) as img:
-        w, h = img.size
-        if w * h > MAX_PIXELS:
-            factor = float(np.sqrt(w * h / MAX_PIXELS))
-            target = (max(1, int(w / factor)), max(1, int(h / factor)))
-            img.draft("RGB", target)
-            img = img.convert("RGB") if img.mode not in ("RGB", "L") else img
-            img = img.resize(target, reducing_gap=2.0)
-        elif img.mode not in ("RGB", "L"):
-            img = img.convert("RGB")
-        return np.asarray(img)
-
-
-def load_image(path):
-    """Load an image file as a uint8 array, downscaled when over ~40 MP.
-
-    Raises
-    ------
-    ImageError
-        Missing, unreadable or non-image file (one-line message).
-    """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ImageError(f"{path}: no such file")
-    if os.path.isdir(path):
-        raise ImageError(f"{path}: is a directory, not an image")
-    try:
-        image = _decode(path)
-    except Exception as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ImageError(f"{path}: not a readable image ({reason[:120]})") from None
-    image = np.asarray(image)
-    if image.ndim == 4:
-        image = image[0]
-    if image.ndim not in (2, 3) or image.size == 0 or min(image.shape[:2]) < 2:
-        raise ImageError(f"{path}: not a readable image (shape {image.shape})")
-    if image.ndim == 3 and image.shape[2] not in (1, 3, 4):
-        raise ImageError(f"{path}: not a readable image (shape {image.shape})")
-    if image.dtype != np.uint8:
-        image = _to_uint8(image)
-    if image.shape[0] * image.shape[1] > MAX_PIXELS:
-        factor = int(np.ceil(np.sqrt(image.shape[0] * image.shape[1] / MAX_PIXELS)))
-        image = image[::factor, ::factor].copy()
-    return image
-
-
-def _to_uint8(image):
-    if image.dtype == bool:
-        return image.astype(np.uint8) * 255
-    if np.issubdtype(image.dtype, np.integer):
-        top = np.iinfo(image.dtype).max
-        return (image.astype(np.float32) * (255.0 / top)).round().astype(np.uint8)
-    image = image.astype(np.float32)
-    top = float(np.nanmax(image)) if image.size else 1.0
-    if top > 1.0:
-        image = image / top
-    return (np.clip(np.nan_to_num(image), 0, 1) * 255).round().astype(np.uint8)
-
-
 def overlay(image, result, path):
-    """Draw every box with its predicted character above it and save a PNG."""
+    """Draw every box with its predicted character above it and save a PNG.
+
+    The image is drawn stretched over ``result.shape``, the frame the boxes are in
+    (the original page when the image is a downscaled working copy).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     image = np.asarray(image)
-    h, w = image.shape[:2]
-    step = max(1, int(np.ceil(max(h, w) / 2000)))
+    h, w = result.shape if min(result.shape) > 0 else image.shape[:2]
+    step = max(1, int(np.ceil(max(image.shape[:2]) / 2000)))
     shown = image[::step, ::step]
     fig_w = 12
     fig, ax = plt.subplots(figsize=(fig_w, fig_w * h / max(w, 1)))

@@ -2,11 +2,14 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+from training.glyph import CLASSES  # noqa: E402
 
 
 def _require_or_skip(message):
@@ -56,7 +59,6 @@ def pages_dir():
 @pytest.fixture(scope="session")
 def small_nist36(nist36, tmp_path_factory):
     """A NIST36-format folder with a few real samples per class in each split."""
-    import numpy as np
     import scipy.io
 
     folder = tmp_path_factory.mktemp("small_nist36")
@@ -65,3 +67,25 @@ def small_nist36(nist36, tmp_path_factory):
         scipy.io.savemat(folder / f"nist36_{name}.mat", {
             f"{name}_data": split.x[idx], f"{name}_labels": split.onehot[idx].astype(np.uint8)})
     return folder
+
+
+class StubClassifier:
+    """Always most confident in 'E' (a letter), with a little mass on '3'."""
+
+    def predict_proba(self, rows):
+        probs = np.full((len(rows), len(CLASSES)), 0.01)
+        probs[:, CLASSES.index("E")] = 0.6
+        probs[:, CLASSES.index("3")] = 0.05
+        return probs / probs.sum(axis=1, keepdims=True)
+
+
+@pytest.fixture
+def stub_model(monkeypatch):
+    import training.classifier
+
+    def fake(spec):
+        if spec == "missing":
+            raise FileNotFoundError("shipped model 'missing' not found: models/missing.pt")
+        return StubClassifier()
+
+    monkeypatch.setattr(training.classifier, "load_classifier", fake)

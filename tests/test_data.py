@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.io
@@ -7,15 +9,33 @@ from training.data import (CLASSES, DATA_URL, DataFormatError, DataNotFoundError
 
 
 def test_missing_data_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("OCR_DATA_DIR", str(tmp_path / "env"))
+    monkeypatch.delenv("OCR_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DataNotFoundError) as info:
-        find_data_dir(tmp_path / "given")
+        find_data_dir()
     msg = str(info.value)
-    for part in ("nist36_train.mat", "nist36_valid.mat", "nist36_test.mat", str(tmp_path / "given"),
-                 str(tmp_path / "env"), "data/nist36", DATA_URL, "--data-dir", "OCR_DATA_DIR"):
+    for part in ("nist36_train.mat", "nist36_valid.mat", "nist36_test.mat", "data/nist36", DATA_URL, "--data-dir",
+                 "OCR_DATA_DIR"):
         assert part in msg
     assert "\n" not in msg
+
+
+def test_missing_folder_is_an_error_never_a_fallback(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fake_dataset_dir = tmp_path / "data" / "nist36"
+    fake_dataset_dir.mkdir(parents=True)
+    fake_dataset(fake_dataset_dir)
+    monkeypatch.delenv("OCR_DATA_DIR", raising=False)
+    with pytest.raises(DataNotFoundError, match=r"given .*from --data-dir\) does not exist"):
+        find_data_dir(tmp_path / "given")
+    monkeypatch.setenv("OCR_DATA_DIR", str(tmp_path / "env"))
+    with pytest.raises(DataNotFoundError, match=r"env .*from \$OCR_DATA_DIR\) does not exist"):
+        find_data_dir()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataNotFoundError, match="nist36_train.mat.* missing in .*empty"):
+        find_data_dir(tmp_path / "empty")
+    monkeypatch.delenv("OCR_DATA_DIR")
+    assert find_data_dir() == Path("data") / "nist36"
 
 
 def write_split(folder, split, data, labels, **extra):

@@ -8,34 +8,14 @@ from click.testing import CliRunner
 from cli import evaluate_ocr, read
 from ocr.errors import ImageError
 from ocr.evaluate import cer
-from ocr.page import MAX_PIXELS, load_image, overlay, read_page
+from ocr.decode import MAX_PIXELS, load_image
+from ocr.page import overlay, read_page
+from conftest import StubClassifier
 from ocr_drawing import text_page
 from training.data import CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
-
-
-class StubClassifier:
-    """Always most confident in 'E' (a letter), with a little mass on '3'."""
-
-    def predict_proba(self, rows):
-        probs = np.full((len(rows), len(CLASSES)), 0.01)
-        probs[:, CLASSES.index("E")] = 0.6
-        probs[:, CLASSES.index("3")] = 0.05
-        return probs / probs.sum(axis=1, keepdims=True)
-
-
-@pytest.fixture
-def stub_model(monkeypatch):
-    import training.classifier
-
-    def fake(spec):
-        if spec == "missing":
-            raise FileNotFoundError("shipped model 'missing' not found: models/missing.pt")
-        return StubClassifier()
-
-    monkeypatch.setattr(training.classifier, "load_classifier", fake)
 
 
 def write_png(path, image):
@@ -57,7 +37,9 @@ def test_read_text_and_json_with_stub(stub_model, drawn_page):
     assert res.stdout.splitlines() == ["EEE EEEE", "EEE"]
     res = runner.invoke(read, [str(drawn_page), "--format", "json"])
     assert res.exit_code == 0
-    page = json.loads(res.stdout)
+    pages = json.loads(res.stdout)
+    assert isinstance(pages, list) and len(pages) == 1
+    page = pages[0]
     assert page["text"] == "EEE EEEE\nEEE"
     assert len(page["lines"]) == 2 and len(page["lines"][0]["words"]) == 2
     char = page["lines"][0]["words"][0]["chars"][0]
@@ -174,7 +156,8 @@ def test_read_sample_images_with_shipped_cnn(shipped_cnn):
 
 
 def test_crops_grid_matches_what_was_read(shipped_cnn, tmp_path):
-    from ocr.page import load_image, read_page
+    from ocr.decode import load_image
+    from ocr.page import read_page
     from training.classifier import load_classifier
 
     page = sorted(SAMPLES.glob("*.png"))[0]

@@ -1,9 +1,10 @@
 """Load any shipped or trained model by name or path."""
+from importlib.resources import files
 from pathlib import Path
 
 from .model_errors import ModelFormatError
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+MODELS_DIR = Path(str(files("models")))
 SHIPPED = {
     "cnn": MODELS_DIR / "cnn.pt",
     "mlp": MODELS_DIR / "mlp.npz",

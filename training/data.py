@@ -81,15 +81,20 @@ def one_hot(y, n_classes):
     return out
 
 
-def candidate_dirs(data_dir=None):
-    """Directories searched, in order: ``data_dir``, ``$OCR_DATA_DIR``, ``./data/nist36``."""
-    dirs = []
+def chosen_dir(data_dir=None):
+    """The one folder to use: ``data_dir`` if given, else ``$OCR_DATA_DIR`` if set, else ``./data/nist36``.
+
+    Returns
+    -------
+    folder : Path
+    how : str
+        How it was chosen (``--data-dir``, ``$OCR_DATA_DIR`` or ``default``), for error messages.
+    """
     if data_dir:
-        dirs.append(Path(data_dir))
+        return Path(data_dir), "--data-dir"
     if os.environ.get(ENV_VAR):
-        dirs.append(Path(os.environ[ENV_VAR]))
-    dirs.append(DEFAULT_DIR)
-    return dirs
+        return Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
+    return DEFAULT_DIR, "default"
 
 
 def file_names():
@@ -97,22 +102,23 @@ def file_names():
 
 
 def find_data_dir(data_dir=None):
-    """Return the first searched directory holding all three NIST36 files.
+    """Return the chosen NIST36 folder (see :func:`chosen_dir`) once it holds all three files; never another.
 
     Raises
     ------
     DataNotFoundError
-        Naming the files, the places searched and where to download them.
+        Naming the folder and how it was chosen when it is missing, else the missing
+        files, the folder and where to download them.
     """
-    dirs = candidate_dirs(data_dir)
-    for d in dirs:
-        if all((d / f).is_file() for f in file_names()):
-            return d
-    looked = ", ".join(str(d) for d in dirs)
-    raise DataNotFoundError(
-        f"NIST36 data not found: need {', '.join(file_names())}; looked in {looked} "
-        f"(pass --data-dir or set {ENV_VAR}); download data.zip from {DATA_URL} and unzip it there"
-    )
+    folder, how = chosen_dir(data_dir)
+    hint = f"pass --data-dir or set {ENV_VAR}; download data.zip from {DATA_URL} and unzip it there"
+    if how != "default" and not folder.is_dir():
+        raise DataNotFoundError(f"NIST36 data folder {folder} (from {how}) does not exist ({hint})")
+    missing = [f for f in file_names() if not (folder / f).is_file()]
+    if missing:
+        raise DataNotFoundError(f"NIST36 data not found: {', '.join(missing)} missing in {folder} "
+                                f"(from {how}; {hint})")
+    return folder
 
 
 def load_split(split, data_dir=None):

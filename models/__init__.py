@@ -1,0 +1,1 @@
+"""Shipped model weights (``*.pt``, ``*.npz``), installed as package data; see README.md here."""

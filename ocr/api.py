@@ -1,0 +1,67 @@
+"""Python API: load a classifier once, read many images, PDFs, byte strings or arrays."""
+import os
+
+from training.classifier import load_classifier
+
+from .decode import MAX_PIXELS, PDF_DPI, decode_pages
+from .errors import ImageError
+from .page import read_page
+from .reading import PageFailure, PageReading, to_original_pixels
+
+
+class Reader:
+    """Reads pages of hand-printed capitals with one loaded classifier.
+
+    Parameters
+    ----------
+    model : str, os.PathLike or classifier
+        'cnn', 'mlp', 'torch-mlp', a model file, or an object with
+        ``predict_proba(rows) -> (N, 36)``.
+    max_pixels : int
+        Pages larger than this are read downscaled (boxes are still reported
+        in the original image's pixels).
+    pdf_dpi : float
+        Resolution at which PDF pages are rendered.
+
+    Examples
+    --------
+    >>> reader = Reader("cnn")
+    >>> pages = reader.read("sample_images/synth_01.png")
+    >>> pages[0].text.splitlines()[0]
+    'ROOM PACK MY'
+    """
+
+    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI):
+        self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model)
+        self.max_pixels = max_pixels
+        self.pdf_dpi = pdf_dpi
+
+    def iter_read(self, source, errors="raise"):
+        """Yield a :class:`PageReading` per page of ``source`` as soon as it is read.
+
+        Parameters
+        ----------
+        source : str, os.PathLike, bytes, array or PIL image
+            A file (image or PDF), ``"-"`` for stdin, encoded bytes, or a decoded
+            (H, W) / (H, W, C) array.
+        errors : {'raise', 'yield'}
+            On an unreadable input, raise :class:`ImageError` or yield a
+            :class:`PageFailure` and stop.
+        """
+        try:
+            for page in decode_pages(source, max_pixels=self.max_pixels, pdf_dpi=self.pdf_dpi):
+                result = read_page(page.image, self.classifier)
+                to_original_pixels(result, page.scale, page.original_shape)
+                yield PageReading(result, page.source, page.page, page.page_count, page.scale, page.image)
+        except ImageError as exc:
+            if errors == "raise":
+                raise
+            yield PageFailure(_source_name(source), str(exc))
+
+    def read(self, source):
+        """All pages of ``source`` (see :meth:`iter_read`) as a list of :class:`PageReading`."""
+        return list(self.iter_read(source))
+
+
+def _source_name(source):
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<input>"

@@ -1,0 +1,261 @@
+"""Decode image files, PDFs, bytes and arrays into upright 8-bit page images, as a viewer shows them.
+
+Every decoded page keeps the size of its original (after EXIF orientation), so
+boxes found on a downscaled working image can be reported in original pixels.
+Pillow's decompression-bomb guard stays on: sizes are checked from the header
+before any pixel is decoded.
+"""
+import io
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from .errors import ImageError
+
+MAX_PIXELS = 40_000_000
+REFUSE_PIXELS = 120_000_000
+PDF_DPI = 200
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".gif", ".webp", ".pdf")
+STDIN = "-"
+
+
+@dataclass
+class DecodedPage:
+    """One page of a document, ready for reading.
+
+    Attributes
+    ----------
+    image : (H, W) or (H, W, 3) uint8 array
+        Working image: upright, alpha composited onto white, at most ``max_pixels``.
+    original_shape : (int, int)
+        ``(H0, W0)`` of the page as a viewer shows it (for a PDF, rendered at ``PDF_DPI``).
+    source : str
+        File name, ``"-"`` for stdin, or ``"<array>"`` / ``"<bytes>"``.
+    page : int
+        1-based page number within the document.
+    page_count : int
+        Pages in the document.
+    """
+
+    image: np.ndarray
+    original_shape: tuple
+    source: str = "<array>"
+    page: int = 1
+    page_count: int = 1
+
+    @property
+    def scale(self):
+        """``(sy, sx)``: working-image pixels per original pixel along each axis (1 when not downscaled)."""
+        h, w = self.image.shape[:2]
+        return h / self.original_shape[0], w / self.original_shape[1]
+
+
+def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf_dpi=PDF_DPI):
+    """Yield the pages of an image file, PDF, stdin, bytes or array.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes, (H, W) / (H, W, C) array or PIL.Image.Image
+        ``"-"`` reads the bytes of stdin. Every frame of a TIFF and every page of a
+        PDF is a page; other formats give their first frame.
+    max_pixels : int
+        Largest working image; larger pages are decoded downscaled (JPEG by DCT
+        scaling, others by box reduction) to at most this many pixels.
+    refuse_pixels : int
+        Images whose header declares more pixels than this are refused before decoding.
+    pdf_dpi : float
+        Resolution at which PDF pages are rendered (their original pixel size).
+
+    Yields
+    ------
+    DecodedPage
+
+    Raises
+    ------
+    ImageError
+        Missing, unreadable, absurdly large or empty input (one-line message).
+    """
+    if isinstance(source, np.ndarray):
+        yield DecodedPage(*_fit(array_to_uint8(source, "<array>"), max_pixels), source="<array>")
+        return
+    if isinstance(source, Image.Image):
+        yield from _image_pages(source, "<image>", max_pixels, refuse_pixels)
+        return
+    name, data = _open_source(source)
+    if _is_pdf(name, data):
+        yield from _pdf_pages(data, name, max_pixels, pdf_dpi)
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(data)
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"{name}: refused, {_first_line(exc)}") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ImageError(f"{name}: not a readable image ({_first_line(exc)})") from None
+    with img:
+        yield from _image_pages(img, name, max_pixels, refuse_pixels)
+
+
+def load_image(source, **kwargs):
+    """The working image of the first page of ``source`` (see :func:`decode_pages`)."""
+    return next(iter(decode_pages(source, **kwargs))).image
+
+
+def _open_source(source):
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "<bytes>", io.BytesIO(bytes(source))
+    name = os.fspath(source)
+    if name == STDIN:
+        return STDIN, io.BytesIO(sys.stdin.buffer.read())
+    if not os.path.exists(name):
+        raise ImageError(f"{name}: no such file")
+    if os.path.isdir(name):
+        raise ImageError(f"{name}: is a directory, not an image")
+    try:
+        return name, io.BytesIO(Path(name).read_bytes())
+    except OSError as exc:
+        raise ImageError(f"{name}: cannot read ({exc.strerror or _first_line(exc)})") from None
+
+
+def _is_pdf(name, data):
+    return b"%PDF-" in data.getvalue()[:1024]
+
+
+def _image_pages(img, name, max_pixels, refuse_pixels):
+    width, height = img.size
+    if width * height > refuse_pixels:
+        raise ImageError(f"{name}: refused, {width} x {height} = {width * height / 1e6:.0f} MP is more than "
+                         f"{refuse_pixels / 1e6:.0f} MP")
+    frames = ImageSequence.Iterator(img) if img.format == "TIFF" else [img]
+    count = getattr(img, "n_frames", 1) if img.format == "TIFF" else 1
+    for number, frame in enumerate(frames, start=1):
+        try:
+            image, original_shape = _decode_frame(frame, max_pixels, refuse_pixels)
+        except ImageError as exc:
+            raise ImageError(f"{name}: {exc}") from None
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+            raise ImageError(f"{name}: not a readable image ({_first_line(exc)})") from None
+        yield DecodedPage(image, original_shape, name, number, count)
+
+
+def _decode_frame(frame, max_pixels, refuse_pixels):
+    width, height = frame.size
+    if width * height > refuse_pixels:
+        raise ImageError(f"refused, page of {width} x {height} = {width * height / 1e6:.0f} MP")
+    if width * height > max_pixels and frame.format == "JPEG":
+        factor = np.sqrt(width * height / max_pixels)
+        frame.draft(frame.mode, (int(width / factor), int(height / factor)))
+    upright = ImageOps.exif_transpose(frame)
+    orientation = frame.getexif().get(0x0112, 1)
+    swapped = orientation in (5, 6, 7, 8)
+    original_shape = (width, height) if swapped else (height, width)
+    image = array_to_uint8(_pixels(upright), "image")
+    return _fit(image, max_pixels)[0], original_shape
+
+
+def _pixels(img):
+    """Pixels as an array, palette and colour spaces expanded; alpha kept as the last channel."""
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    elif img.mode == "PA":
+        img = img.convert("RGBA")
+    elif img.mode in ("CMYK", "YCbCr", "LAB", "HSV"):
+        img = img.convert("RGB")
+    elif img.mode == "1":
+        img = img.convert("L")
+    elif img.mode.startswith("I;16"):
+        return np.asarray(img).astype(np.uint16)
+    return np.asarray(img)
+
+
+def array_to_uint8(array, name="<array>"):
+    """Scale any numeric image to uint8 grey or RGB, alpha composited onto white.
+
+    Parameters
+    ----------
+    array : (H, W), (H, W, 1), (H, W, 2), (H, W, 3) or (H, W, 4) array
+        bool, uint8, uint16 (0..65535), other integers (0..65535 when they fit,
+        else their range) or float (0..1 when they fit, else their range).
+        Two and four channels carry alpha as the last channel.
+
+    Returns
+    -------
+    (H, W) or (H, W, 3) uint8 array
+    """
+    array = np.asarray(array)
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (2, 3, 4)) \
+            or min(array.shape[:2]) < 2:
+        raise ImageError(f"{name}: not a readable image (shape {array.shape})")
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise ImageError(f"{name}: not a readable image (dtype {array.dtype})")
+    unit = _to_unit(array)
+    if unit.ndim == 3 and unit.shape[2] in (2, 4):
+        alpha = unit[:, :, -1:]
+        unit = unit[:, :, :-1] * alpha + (1.0 - alpha)
+        if unit.shape[2] == 1:
+            unit = unit[:, :, 0]
+    return (unit * 255.0).round().astype(np.uint8)
+
+
+def _to_unit(array):
+    if array.dtype == bool:
+        return array.astype(np.float32)
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    if array.dtype == np.uint16:
+        return array.astype(np.float32) / 65535.0
+    values = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    low, high = float(values.min()), float(values.max())
+    if np.issubdtype(array.dtype, np.integer):
+        if low >= 0 and high <= 65535:
+            return (values / (255.0 if high <= 255 else 65535.0)).astype(np.float32)
+    elif low >= 0 and high <= 1:
+        return values.astype(np.float32)
+    return ((values - low) / max(high - low, 1e-12)).astype(np.float32)
+
+
+def _fit(image, max_pixels):
+    """``(image downscaled to at most max_pixels, its original (H, W))``."""
+    height, width = image.shape[:2]
+    if height * width <= max_pixels:
+        return image, (height, width)
+    factor = np.sqrt(height * width / max_pixels)
+    size = (max(1, int(width / factor)), max(1, int(height / factor)))
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BOX, reducing_gap=2.0)), (height, width)
+
+
+def _pdf_pages(data, name, max_pixels, dpi):
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data.getvalue())
+    except pdfium.PdfiumError as exc:
+        raise ImageError(f"{name}: not a readable PDF ({_first_line(exc)})") from None
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise ImageError(f"{name}: PDF has no pages")
+        for index in range(count):
+            page = pdf[index]
+            width_pt, height_pt = page.get_size()
+            full = dpi / 72
+            scale = min(full, np.sqrt(max_pixels / max(width_pt * height_pt, 1e-6)))
+            image = array_to_uint8(np.asarray(page.render(scale=scale).to_pil().convert("RGB")), name)
+            page.close()
+            original = image.shape[:2] if scale == full else (round(height_pt * full), round(width_pt * full))
+            yield DecodedPage(image, original, name, index + 1, count)
+    finally:
+        pdf.close()
+
+
+def _first_line(exc):
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:160]
