@@ -128,12 +128,31 @@ def find_letters(image, params=DEFAULT):
     binary : (H, W) float array
         0 = ink, 1 = paper, at the input's size.
     """
+    boxes, _, binary = find_letters_and_marks(image, params)
+    return boxes, binary
+
+
+def find_letters_and_marks(image, params=DEFAULT):
+    """Character boxes and the boxes of small marks (punctuation candidates) on a page.
+
+    Marks are components too small to be letters (under ``mark_max_height``
+    reference letter heights) but larger than ``mark_min_strokes`` stroke
+    widths, outside every letter box.
+
+    Returns
+    -------
+    boxes : (K, 4) int array
+    marks : (M, 4) int array
+        Both ``[y1, x1, y2, x2]`` in input coordinates.
+    binary : (H, W) float array
+    """
     image = np.asarray(image)
     shape = image.shape[:2]
+    empty = np.zeros((0, 4), int)
     if image.ndim < 2 or min(shape) < 4:
-        return np.zeros((0, 4), int), np.ones(shape, np.float32)
+        return empty, empty, np.ones(shape, np.float32)
     ink, scale, stroke = binarise(image, params)
-    boxes = np.zeros((0, 4), int)
+    boxes, marks = np.zeros((0, 4)), np.zeros((0, 4))
     if ink.any():
         radius = max(1, int(round(stroke / 2)))
         padded = np.pad(ink, radius + 1)
@@ -141,13 +160,49 @@ def find_letters(image, params=DEFAULT):
         regions = measure.regionprops(measure.label(joined, connectivity=2))
         raw = np.array([r.bbox for r in regions], float).reshape(-1, 4)
         boxes = filter_boxes(raw, ink.shape, params)
+        marks = small_marks(raw, boxes, stroke, params)
     binary = _binary_at(ink, shape)
-    if len(boxes):
-        boxes = np.round(boxes / scale).astype(int)
-        boxes[:, [0, 2]] = np.clip(boxes[:, [0, 2]], 0, shape[0])
-        boxes[:, [1, 3]] = np.clip(boxes[:, [1, 3]], 0, shape[1])
-        boxes = boxes[np.lexsort((boxes[:, 1], boxes[:, 0]))]
-    return boxes.astype(int).reshape(-1, 4), binary
+    return _to_input(boxes, scale, shape), _to_input(marks, scale, shape), binary
+
+
+def small_marks(raw, boxes, stroke, params=DEFAULT):
+    """Component boxes of mark size that lie outside every letter box.
+
+    Parameters
+    ----------
+    raw : (N, 4) float array
+        All component boxes.
+    boxes : (K, 4) float array
+        The letter boxes.
+    stroke : float
+        Page stroke width in px.
+
+    Returns
+    -------
+    marks : (M, 4) float array
+    """
+    if len(boxes) == 0 or len(raw) == 0:
+        return np.zeros((0, 4))
+    ref = _reference_height(boxes[:, 2] - boxes[:, 0])
+    h = raw[:, 2] - raw[:, 0]
+    w = raw[:, 3] - raw[:, 1]
+    size = np.maximum(h, w)
+    keep = (h <= params.mark_max_height * ref) & (w <= params.mark_max_height * ref * 2)
+    keep &= size >= max(params.mark_min_strokes * stroke, 2)
+    inside = ((raw[:, None, 0] >= boxes[None, :, 0] - 1) & (raw[:, None, 2] <= boxes[None, :, 2] + 1)
+              & (raw[:, None, 1] >= boxes[None, :, 1] - 1) & (raw[:, None, 3] <= boxes[None, :, 3] + 1)).any(axis=1)
+    return raw[keep & ~inside]
+
+
+def _to_input(boxes, scale, shape):
+    """Working-copy boxes to sorted int boxes in input coordinates."""
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    if len(boxes) == 0:
+        return np.zeros((0, 4), int)
+    boxes = np.round(boxes / scale).astype(int)
+    boxes[:, [0, 2]] = np.clip(boxes[:, [0, 2]], 0, shape[0])
+    boxes[:, [1, 3]] = np.clip(boxes[:, [1, 3]], 0, shape[1])
+    return boxes[np.lexsort((boxes[:, 1], boxes[:, 0]))]
 
 
 def filter_boxes(raw, shape, params=DEFAULT):

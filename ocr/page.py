@@ -5,11 +5,12 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .errors import ImageError
-from .find_letters import find_letters
+from .find_letters import find_letters_and_marks
 from .lines import estimate_skew, layout
 from .normalise import normalise_crops
 from .orientation import detect_orientation, rotate_boxes
 from .params import DEFAULT
+from .punctuation import place_marks
 from .recognise import predict_proba, word_context
 from .split import split_touching
 
@@ -107,13 +108,13 @@ def read_page(image, classifier, params=DEFAULT):
     """
     image = np.asarray(image)
     shape = tuple(image.shape[:2])
-    boxes, binary = find_letters(image, params)
+    boxes, marks, binary = find_letters_and_marks(image, params)
     if len(boxes) == 0:
         return PageResult([], shape, 0.0)
     turns = detect_orientation(binary, boxes, classifier, params)
     if turns:
         image = np.rot90(image, turns)
-        boxes, binary = find_letters(image, params)
+        boxes, marks, binary = find_letters_and_marks(image, params)
         if len(boxes) == 0:
             return PageResult([], shape, 0.0, 90 * turns)
     skew = estimate_skew(boxes, params.max_tilt)
@@ -128,6 +129,9 @@ def read_page(image, classifier, params=DEFAULT):
         words = [Word([Char([int(v) for v in upright[i]], labels[i], round(float(conf[i]), 4)) for i in word])
                  for word in line]
         lines.append(Line(words))
+    for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew), key=lambda m: -m[2]):
+        mark_box = [int(v) for v in rotate_boxes([box], binary.shape, -turns)[0]]
+        lines[li].words[wi].chars.insert(position, Char(mark_box, label, 1.0))
     order = [i for line in structure for word in line for i in word]
     return PageResult(lines, shape, skew, 90 * turns, rows[order], [labels[i] for i in order])
 

@@ -87,6 +87,11 @@ class FrontEndParams:
     word_gap_fallback : float
         Word-space limit (``letter`` heights) for lines with too few gaps to
         measure their own.
+    mark_max_height : float
+        Punctuation marks are at most this many ``letter`` heights tall (and
+        twice that wide) ...
+    mark_min_strokes : float
+        ... and at least this many ``stroke`` widths on their longer side.
     """
 
     work_side: int = 2000
@@ -121,6 +126,8 @@ class FrontEndParams:
     word_gap_ratio: float = 2.0
     word_gap_floor: float = 0.5
     word_gap_fallback: float = 1.0
+    mark_max_height: float = 0.45
+    mark_min_strokes: float = 0.9
 
     def with_(self, **changes):
         """A copy with some parameters changed."""
