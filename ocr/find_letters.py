@@ -10,7 +10,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage import filters, measure, morphology, transform
 
-from .ink import binarise_channels, to_channels, to_grey, working_copy  # noqa: F401
+from .ink import binarise_channels, to_channels, working_copy
 from .params import DEFAULT
 from .rules import remove_rules
 

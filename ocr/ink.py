@@ -46,11 +46,6 @@ def to_channels(image):
     return np.clip(out, 0, 1)
 
 
-def to_grey(image):
-    """Darkest channel as a float32 ``(H, W)`` image in ``[0, 1]``."""
-    return to_channels(image).min(axis=2)
-
-
 def working_copy(image, max_side=DEFAULT.work_side):
     """Downscale ``(H, W, C)`` channels so the longer side is at most ``max_side``.
 
