@@ -1,7 +1,8 @@
 """Group character boxes into lines and words."""
 import numpy as np
+from scipy import ndimage as ndi
 
-MAX_SKEW_DEG = 12.0
+from .params import DEFAULT
 
 
 def box_centres(boxes):
@@ -10,12 +11,13 @@ def box_centres(boxes):
     return np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
 
 
-def estimate_skew(boxes, max_deg=MAX_SKEW_DEG, step_deg=0.25):
+def estimate_skew(boxes, max_deg=DEFAULT.max_tilt, step_deg=0.25):
     """Estimate the text-line angle from box centres.
 
     For each candidate angle the centres are projected onto the direction
-    perpendicular to the lines; the angle whose projection histogram (bins a
-    quarter of the median box height) is most peaked wins.
+    perpendicular to the lines; the angle whose projection density (a fine
+    histogram smoothed over an eighth of the median box height) is most
+    peaked wins.
 
     Returns
     -------
@@ -27,20 +29,20 @@ def estimate_skew(boxes, max_deg=MAX_SKEW_DEG, step_deg=0.25):
         return 0.0
     centres = box_centres(boxes)
     height = np.median(boxes[:, 2] - boxes[:, 0])
-    bin_size = max(height / 4, 1e-6)
+    bin_size = max(height / 16, 1e-6)
     best, best_score = 0.0, -np.inf
     for deg in np.arange(-max_deg, max_deg + step_deg / 2, step_deg):
         t = np.deg2rad(deg)
         proj = centres[:, 0] * np.cos(t) - centres[:, 1] * np.sin(t)
-        counts = np.bincount(((proj - proj.min()) / bin_size).astype(int))
-        smooth = counts[:-1] + counts[1:] if len(counts) > 1 else counts
-        score = np.sum(smooth.astype(float) ** 2) - 1e-3 * abs(deg)
+        counts = np.bincount(((proj - proj.min()) / bin_size).astype(int)).astype(float)
+        density = ndi.gaussian_filter1d(counts, sigma=2.0, mode="constant")
+        score = np.sum(density ** 2) * (1 - 1e-3 * abs(deg))
         if score > best_score:
             best, best_score = deg, score
     return float(best)
 
 
-def group_lines(boxes, angle=None):
+def group_lines(boxes, angle=None, join=DEFAULT.line_join):
     """Group boxes into text lines.
 
     Boxes are sorted along the direction across the lines (after removing the
@@ -53,6 +55,8 @@ def group_lines(boxes, angle=None):
     boxes : (K, 4) array of ``[y1, x1, y2, x2]``
     angle : float, optional
         Skew in degrees; estimated when omitted.
+    join : float
+        A box joins a line within this many line heights of its centre.
 
     Returns
     -------
@@ -76,7 +80,7 @@ def group_lines(boxes, angle=None):
             members = lines[-1]
             centre = np.median(across[members])
             line_h = max(np.median(heights[members]), ref)
-            if abs(across[i] - centre) <= 0.5 * line_h:
+            if abs(across[i] - centre) <= join * line_h:
                 members.append(i)
                 continue
         lines.append([i])
@@ -102,8 +106,9 @@ def line_gaps(boxes, line):
     return gaps / height
 
 
-def word_gap_threshold(gaps, min_ratio=2.0, floor=0.5, fallback=1.0):
-    """Word-space threshold (in letter heights) from all gaps of a page.
+def word_gap_threshold(gaps, min_ratio=DEFAULT.word_gap_ratio, floor=DEFAULT.word_gap_floor,
+                       fallback=DEFAULT.word_gap_fallback):
+    """Word-space threshold (in letter heights) from a set of gaps.
 
     The gaps are split in two with Otsu's method; the split is used only when
     the mean of the wide gaps is at least ``min_ratio`` times the mean of the
@@ -154,18 +159,35 @@ def split_words(boxes, line, threshold=1.0):
     return words
 
 
-def layout(boxes, angle=None):
+def line_thresholds(boxes, lines, params=DEFAULT):
+    """Word-space threshold of each line, in its own letter heights.
+
+    A line with at least four gaps gets its own split of letter and word
+    spaces (``word_gap_threshold``); shorter lines use the split of all the
+    page's gaps.
+
+    Returns
+    -------
+    thresholds : list of float, one per line
+    """
+    gaps = [line_gaps(boxes, line) for line in lines]
+    every = np.concatenate(gaps) if gaps else np.zeros(0)
+    options = dict(min_ratio=params.word_gap_ratio, floor=params.word_gap_floor)
+    page = word_gap_threshold(every, fallback=params.word_gap_fallback, **options)
+    return [word_gap_threshold(g, fallback=page, **options) if len(g) >= 4 else page for g in gaps]
+
+
+def layout(boxes, angle=None, params=DEFAULT):
     """Lines of words of box indices.
 
-    The word-space threshold is shared by the whole page (see
-    ``word_gap_threshold``).
+    Each line's word spaces are found from its own gaps (see
+    ``line_thresholds``), so tight and loose lines on one page both split.
 
     Returns
     -------
     lines : list of list of list of int
         ``lines[i][j]`` are the box indices of word ``j`` on line ``i``.
     """
-    lines = group_lines(boxes, angle)
-    gaps = np.concatenate([line_gaps(boxes, line) for line in lines]) if lines else np.zeros(0)
-    threshold = word_gap_threshold(gaps)
-    return [split_words(boxes, line, threshold) for line in lines]
+    lines = group_lines(boxes, angle, params.line_join)
+    thresholds = line_thresholds(boxes, lines, params)
+    return [split_words(boxes, line, t) for line, t in zip(lines, thresholds)]

@@ -3,9 +3,12 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .find_letters import find_letters
+from .find_letters import find_letters_and_marks
 from .lines import estimate_skew, layout
 from .normalise import normalise_crops
+from .orientation import detect_orientation, rotate_boxes
+from .params import DEFAULT
+from .punctuation import place_marks
 from .recognise import predict_proba, word_context
 from .split import split_touching
 
@@ -44,6 +47,7 @@ class PageResult:
     lines: list = field(default_factory=list)
     shape: tuple = (0, 0)
     skew: float = 0.0
+    rotation: int = 0
     crops: np.ndarray = field(default_factory=lambda: np.zeros((0, 1024)), repr=False)
     crop_labels: list = field(default_factory=list, repr=False)
 
@@ -64,6 +68,7 @@ class PageResult:
             "text": self.text,
             "shape": [int(s) for s in self.shape],
             "skew_degrees": round(float(self.skew), 2),
+            "rotation": int(self.rotation),
             "lines": [
                 {
                     "text": line.text,
@@ -76,38 +81,54 @@ class PageResult:
         }
 
 
-def read_page(image, classifier):
+def read_page(image, classifier, params=DEFAULT):
     """Recognise the block capitals on a page image.
+
+    The page is turned upright first when another quarter turn reads more
+    confidently (see ``ocr.orientation``).
 
     Parameters
     ----------
-    image : (H, W) or (H, W, 3) array
+    image : (H, W) or (H, W, C) array
     classifier : object with ``predict_proba(rows) -> (N, 36)``
+    params : FrontEndParams, optional
 
     Returns
     -------
     PageResult
-        Empty (no lines) for a blank page; ``crops`` holds the normalised
-        32x32 rows the classifier saw, in reading order, with ``crop_labels``.
+        Empty (no lines) for a blank page; ``rotation`` is the counter-clockwise
+        turn in degrees applied to stand the page upright; boxes are in the
+        input image's coordinates; ``crops`` holds the normalised 32x32 rows
+        the classifier saw, in reading order, with ``crop_labels``.
     """
     image = np.asarray(image)
-    boxes, binary = find_letters(image)
     shape = tuple(image.shape[:2])
+    boxes, marks, binary = find_letters_and_marks(image, params)
     if len(boxes) == 0:
         return PageResult([], shape, 0.0)
-    skew = estimate_skew(boxes)
+    turns = detect_orientation(binary, boxes, classifier, params)
+    if turns:
+        image = np.rot90(image, turns)
+        boxes, marks, binary = find_letters_and_marks(image, params)
+        if len(boxes) == 0:
+            return PageResult([], shape, 0.0, 90 * turns)
+    skew = estimate_skew(boxes, params.max_tilt)
     rows = normalise_crops(binary, boxes, skew)
     probs = predict_proba(rows, classifier)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
-    structure = layout(boxes, skew)
+    structure = layout(boxes, skew, params)
     labels, conf = word_context(probs, [word for line in structure for word in line])
+    upright = rotate_boxes(boxes, binary.shape, -turns)
     lines = []
     for line in structure:
-        words = [Word([Char([int(v) for v in boxes[i]], labels[i], round(float(conf[i]), 4)) for i in word])
+        words = [Word([Char([int(v) for v in upright[i]], labels[i], round(float(conf[i]), 4)) for i in word])
                  for word in line]
         lines.append(Line(words))
+    for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew), key=lambda m: -m[2]):
+        mark_box = [int(v) for v in rotate_boxes([box], binary.shape, -turns)[0]]
+        lines[li].words[wi].chars.insert(position, Char(mark_box, label, 1.0))
     order = [i for line in structure for word in line for i in word]
-    return PageResult(lines, shape, skew, rows[order], [labels[i] for i in order])
+    return PageResult(lines, shape, skew, 90 * turns, rows[order], [labels[i] for i in order])
 
 
 def overlay(image, result, path):

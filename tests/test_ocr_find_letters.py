@@ -116,3 +116,68 @@ def test_noisy_page():
     noisy = np.clip(page + np.random.default_rng(2).normal(0, 0.12, page.shape), 0, 1)
     boxes, _ = find_letters(noisy)
     assert len(boxes) == 13
+
+
+def test_widely_broken_letter_is_merged_by_line_geometry():
+    page = np.full((220, 520), 0.9)
+    for k, ch in enumerate("LITE"):
+        draw_letter(page, ch, 60, 60 + 90 * k, 60, gap=0.3 if ch in "LI" else None)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 4
+    heights = boxes[:, 2] - boxes[:, 0]
+    assert heights.min() > 0.85 * heights.max()
+
+
+def test_letter_cut_by_the_image_border_is_dropped():
+    page = text_page(LINE)
+    draw_letter(page, "T", 70, -6, 40)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 7
+    assert boxes[:, 1].min() > 20
+
+
+def test_dense_specks_do_not_set_the_letter_size():
+    page = text_page(LINE)
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        y, x = rng.integers(5, page.shape[0] - 5), rng.integers(5, page.shape[1] - 5)
+        page[y, x] = 0.15
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 7
+
+
+def test_faint_pen_and_hard_shadow_on_one_page():
+    page = np.full((260, 900), 0.92)
+    for k, ch in enumerate("HELT"):
+        draw_letter(page, ch, 100, 60 + 90 * k, 48, ink=0.72, width=3)
+    page[:, 450:] *= 0.75
+    for k, ch in enumerate("FIZK"):
+        draw_letter(page, ch, 100, 500 + 90 * k, 48, ink=0.3, width=3)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 8
+    heights = boxes[:, 2] - boxes[:, 0]
+    assert heights.min() > 0.8 * heights.max()
+
+
+def test_blue_ink_under_a_blue_cast_differs_only_in_chroma():
+    page = text_page(LINE)
+    ink = page < 0.5
+    rgb = np.empty(page.shape + (3,))
+    rgb[...] = (0.35, 0.6, 0.95)
+    rgb[ink] = (0.35, 0.35, 0.6)
+    rgb += np.random.default_rng(0).normal(0, 0.01, rgb.shape)
+    boxes, _ = find_letters((np.clip(rgb, 0, 1) * 255).astype(np.uint8))
+    assert len(boxes) == 7
+
+
+def test_rules_through_every_letter_leave_the_letters_whole():
+    h = 90
+    page = np.full((300, 900), 0.9)
+    for k, ch in enumerate("HKTLEF"):
+        draw_letter(page, ch, 100, 80 + 120 * k, h, width=4)
+    for y in range(10, 300, 28):
+        page[y:y + 2] = np.minimum(page[y:y + 2], 0.55)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 6
+    heights = boxes[:, 2] - boxes[:, 0]
+    assert heights.min() > 0.9 * h and heights.max() < 1.15 * h

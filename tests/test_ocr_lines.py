@@ -35,7 +35,7 @@ def shuffled(boxes, truth, rng=0):
     return boxes[perm], [[[int(inverse[i]) for i in word] for word in line] for line in truth]
 
 
-@pytest.mark.parametrize("angle", [-10, -4, 0, 3, 10])
+@pytest.mark.parametrize("angle", [-28, -10, -4, 0, 3, 10, 25])
 def test_lines_survive_rotation(angle):
     boxes, truth = grid_boxes([[5, 3, 4], [6, 6], [2, 7, 3], [4]], angle=angle)
     boxes, truth = shuffled(boxes, truth)
@@ -77,3 +77,13 @@ def test_split_words_threshold():
 def test_empty():
     assert layout(np.zeros((0, 4), int)) == []
     assert group_lines(np.array([[0, 0, 10, 10]])) == [[0]]
+
+
+def test_word_spacing_is_measured_per_line():
+    tight, truth_tight = grid_boxes([[4, 5, 3]], letter_gap=4, word_gap=24)
+    loose, truth_loose = grid_boxes([[3, 4, 3]], letter_gap=30, word_gap=90)
+    loose[:, [0, 2]] += 120
+    boxes = np.concatenate([tight, loose])
+    shift = len(tight)
+    truth = truth_tight + [[[i + shift for i in word] for word in line] for line in truth_loose]
+    assert layout(boxes) == truth

@@ -1,7 +1,9 @@
 import numpy as np
 
 from ocr.find_letters import find_letters
+from ocr.normalise import normalise_crops
 from ocr.split import segment_box, split_touching, typical_width
+from training.glyph import CLASSES
 from ocr_drawing import draw_letter
 
 
@@ -106,3 +108,45 @@ def test_lookalike_confidence_adds_twins_only():
     probs[1, [CLASSES.index("I"), CLASSES.index("T")]] = 0.45
     probs[1, CLASSES.index("1")] = 0.1
     np.testing.assert_allclose(lookalike_confidence(probs), [0.9, 0.55])
+
+
+class Templates:
+    """Reads a crop as the nearest of a few letters drawn by the test (probabilities from distances)."""
+
+    def __init__(self, rows, labels):
+        self.rows = np.asarray(rows, float)
+        self.index = [CLASSES.index(c) for c in labels]
+
+    def predict_proba(self, rows):
+        d = ((np.asarray(rows, float)[:, None, :] - self.rows[None]) ** 2).sum(axis=2)
+        logits = -d / 20.0
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        out = np.full((len(rows), 36), 1e-6)
+        for j, c in enumerate(self.index):
+            out[:, c] = np.maximum(out[:, c], p[:, j])
+        return out / out.sum(axis=1, keepdims=True)
+
+
+def test_cut_search_follows_the_classifier_not_equal_widths():
+    page = np.full((200, 700), 0.9)
+    for k, ch in enumerate("LTLT"):
+        draw_letter(page, ch, 60, 30 + 50 * k, 40)
+    x = 300
+    draw_letter(page, "L", 76, x, 40)
+    draw_letter(page, "T", 60, x + 38, 56)
+    draw_letter(page, "L", 76, x + 96, 40)
+    page[113:117, x + 26: x + 64] = 0.15
+    page[113:117, x + 64: x + 100] = 0.15
+    boxes, binary = find_letters(page)
+    assert len(boxes) == 5
+    single = boxes[boxes[:, 1] < 250]
+    letters = "LTLT"
+    classifier = Templates(normalise_crops(binary, single[np.argsort(single[:, 1])]), letters)
+    probs = classifier.predict_proba(normalise_crops(binary, boxes))
+    split, _, split_probs = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, classifier)
+    in_run = np.flatnonzero(split[:, 1] >= 250)
+    in_run = in_run[np.argsort(split[in_run, 1])]
+    run = split[in_run]
+    assert "".join(CLASSES[i] for i in split_probs[in_run].argmax(axis=1)) == "LTL"
+    assert abs(run[1, 1] - (x + 38)) <= 8 and abs(run[1, 3] - (x + 38 + 0.8 * 56)) <= 8

@@ -1,0 +1,201 @@
+"""Separate ink from paper under shadows, colour casts and thin pens.
+
+Each colour channel is divided by its own local paper brightness, so a colour
+cast or a shadow cancels out; a pixel's ink contrast is the strongest of its
+channels (blue ink on white paper is darkest in red). Ink is grown by
+hysteresis from clearly dark seeds, which keeps a thin, faint ballpoint stroke
+in one piece. The local background's scale follows the page's stroke width.
+"""
+import numpy as np
+from scipy import ndimage as ndi
+from skimage import filters, morphology, transform
+
+from training.glyph import stroke_width
+
+from .params import DEFAULT
+
+
+def to_channels(image):
+    """Float32 channels in ``[0, 1]``.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, C) array, any integer, float or bool dtype
+        A fourth channel (alpha) is ignored.
+
+    Returns
+    -------
+    channels : (H, W, C) float32 array, ``C`` 1 or 3
+    """
+    image = np.asarray(image)
+    if image.ndim == 2:
+        image = image[..., None]
+    if image.ndim != 3:
+        raise ValueError(f"expected a 2-D grey or RGB image, got shape {image.shape}")
+    if image.shape[2] in (2, 4):
+        image = image[..., : image.shape[2] - 1]
+    if image.dtype == bool:
+        out = image.astype(np.float32)
+    elif np.issubdtype(image.dtype, np.integer):
+        out = image.astype(np.float32) / np.float32(np.iinfo(image.dtype).max)
+    else:
+        out = np.nan_to_num(image.astype(np.float32))
+        top = float(out.max()) if out.size else 1.0
+        if top > 1.0:
+            out = out / np.float32(top)
+    return np.clip(out, 0, 1)
+
+
+def working_copy(image, max_side=DEFAULT.work_side):
+    """Downscale ``(H, W, C)`` channels so the longer side is at most ``max_side``.
+
+    Returns
+    -------
+    small : (h, w, C) float32 array
+    scale : float
+        ``small`` coordinates times ``1 / scale`` give input coordinates.
+    """
+    side = max(image.shape[:2])
+    if side <= max_side:
+        return image, 1.0
+    scale = max_side / side
+    small = transform.rescale(image, scale, anti_aliasing=True, preserve_range=True, channel_axis=2)
+    return small.astype(np.float32), scale
+
+
+def local_background(channel, block, radius):
+    """Paper brightness of one channel with dark details removed.
+
+    The channel is max-pooled in ``block`` x ``block`` cells (strokes thinner
+    than a cell vanish), grey-closed with a disk of ``radius`` cells, lightly
+    smoothed and resized back.
+
+    Parameters
+    ----------
+    channel : (H, W) float array
+    block : int
+        Cell side in px; set from the stroke width.
+    radius : int
+        Closing radius in cells.
+
+    Returns
+    -------
+    background : (H, W) float32 array
+    """
+    h, w = channel.shape
+    block = int(max(1, min(block, h, w)))
+    ch, cw = -(-h // block), -(-w // block)
+    padded = np.pad(channel, ((0, ch * block - h), (0, cw * block - w)), mode="edge")
+    coarse = padded.reshape(ch, block, cw, block).max(axis=(1, 3))
+    coarse = ndi.grey_closing(coarse, footprint=morphology.disk(max(1, int(radius))))
+    coarse = filters.gaussian(coarse, sigma=1.0, preserve_range=True)
+    up = transform.resize(coarse, (ch * block, cw * block), order=1, preserve_range=True)
+    return up[:h, :w].astype(np.float32)
+
+
+def ink_contrast(channels, block, radius):
+    """Darkening below the local paper, the strongest over the colour channels.
+
+    Each channel's darkening ``background - value`` is measured against the
+    brightest channel's background, so a channel that a colour cast leaves
+    dark (little signal, much noise) counts for little.
+
+    Parameters
+    ----------
+    channels : (H, W, C) float array
+    block, radius : int
+        See ``local_background``.
+
+    Returns
+    -------
+    contrast : (H, W) float32 array, about 0 on paper, up to 1 on ink
+    """
+    backgrounds = np.stack([local_background(channels[..., c], block, radius)
+                            for c in range(channels.shape[2])], axis=2)
+    darkening = (backgrounds - channels).max(axis=2)
+    return np.clip(darkening / np.maximum(backgrounds.max(axis=2), 1e-3), -1, 1).astype(np.float32)
+
+
+def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT):
+    """Ink grown from dark seeds over fainter connected pixels.
+
+    Seeds are pixels whose contrast stands ``seed_noise`` noise deviations
+    (and ``seed_min_contrast``) above the paper's; ink grows over connected
+    pixels above ``grow_ratio`` of that level which are also, when ``stroke``
+    is given, at least ``edge_fraction`` of the darkest contrast within
+    ``peak_strokes`` stroke widths.
+
+    Parameters
+    ----------
+    contrast : (H, W) float array
+    mask : (H, W) bool array
+        Paper area; its contrast statistics set the levels.
+    stroke : float, optional
+        Stroke width in px.
+
+    Returns
+    -------
+    ink : (H, W) bool array
+    loose : (H, W) bool array
+        The same growth without the half-maximum edge test (continuous
+        faint lines such as rules stay whole in it).
+    """
+    values = contrast[mask] if mask.any() else contrast.ravel()
+    med = float(np.median(values))
+    mad = float(np.median(np.abs(values - med))) * 1.4826
+    high = med + max(params.seed_noise * mad, params.seed_min_contrast)
+    low = med + params.grow_ratio * (high - med)
+    loose = _seeded(contrast, (contrast > low) & mask, high)
+    if not stroke:
+        return loose, loose
+    size = 2 * int(np.ceil(params.peak_strokes * stroke)) + 1
+    edge = contrast >= params.edge_fraction * ndi.maximum_filter(contrast, size=size)
+    return _seeded(contrast, loose & edge, high), loose
+
+
+def _seeded(contrast, weak, high):
+    """Connected parts of ``weak`` holding a pixel above ``high``."""
+    labels, n = ndi.label(weak, structure=np.ones((3, 3)))
+    if n == 0:
+        return weak
+    seeded = np.zeros(n + 1, bool)
+    seeded[np.unique(labels[(contrast > high) & weak])] = True
+    seeded[0] = False
+    return seeded[labels]
+
+
+def page_stroke_width(channels, mask, params=DEFAULT):
+    """Median stroke width (px) of the page's ink, from a coarse first pass."""
+    h, w = channels.shape[:2]
+    block = max(1, int(round(max(h, w) / 400)))
+    radius = max(2, int(round(max(h, w) / block / 60)))
+    contrast = ink_contrast(channels, block, radius)
+    ink, _ = hysteresis_ink(contrast, mask, None, params)
+    return max(1.0, stroke_width(ink)) if ink.any() else 1.0
+
+
+def binarise_channels(channels, mask, params=DEFAULT):
+    """Ink mask of a working copy, with the background scaled to the strokes.
+
+    Parameters
+    ----------
+    channels : (H, W, C) float array, already on the working copy
+    mask : (H, W) bool array
+        Paper area.
+
+    Returns
+    -------
+    ink : (H, W) bool array
+    loose : (H, W) bool array
+        Ink without the half-maximum edge test (see ``hysteresis_ink``).
+    stroke : float
+        The page's median stroke width in px, measured again on ``ink``.
+    """
+    stroke = page_stroke_width(channels, mask, params)
+    block = max(1, int(np.ceil(stroke)))
+    radius = max(1, int(np.ceil(params.background_strokes)))
+    contrast = ink_contrast(channels, block, radius)
+    ink, loose = hysteresis_ink(contrast, mask, stroke, params)
+    if ink.any():
+        stroke = max(1.0, stroke_width(ink))
+    return ink, loose, stroke

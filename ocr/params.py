@@ -1,0 +1,137 @@
+"""Tunables of the page front end, in one documented place.
+
+Every length is relative to a quantity measured on the page itself: the
+working copy's longer side (``page``), the median stroke width of the ink
+(``stroke``), or the page's reference letter height (``letter``), so that no
+number is fitted to one image.
+"""
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class FrontEndParams:
+    """Parameters of ink finding, letter finding, orientation and layout.
+
+    Parameters
+    ----------
+    work_side : int
+        Pages are processed on a copy whose longer side is at most this (px).
+    pre_blur : float
+        Gaussian sigma (px of the working copy) before binarisation.
+    background_strokes : float
+        Local paper background is the brightness after removing dark details
+        up to this many ``stroke`` widths: it follows shadows and colour casts
+        at that scale.
+    seed_noise : float
+        Ink seeds: contrast above paper of at least this many robust noise
+        deviations of the paper's contrast.
+    seed_min_contrast : float
+        ... and at least this fraction darker than the local paper.
+    grow_ratio : float
+        Ink grows from the seeds over pixels whose contrast exceeds this
+        fraction of the seed level (hysteresis), so faint parts of a thin pen
+        stroke stay joined to its dark parts.
+    rule_length : float
+        A ruled or grid line is a straight thin run at least this fraction of
+        the ``page`` long ...
+    rule_span : float
+        ... whose straight run spans at least this fraction of the page.
+    rule_fill : float
+        ... of which at least this fraction is ink (a nearly continuous run in
+        the loose ink mask; a row of letter tops has gaps) ...
+    rule_max_tilt : float
+        Ruled lines are searched up to this many degrees off horizontal or
+        vertical.
+    rule_tilt_spread : float
+        Rules are also searched this many degrees either side of the page's
+        main rule tilt (perspective fans the rules out).
+    rule_bridge_strokes : float
+        Rule pixels with ink within this many ``stroke`` widths both above and
+        below (across the rule) are kept: there a letter crosses the rule.
+    tall_ratio, wide_ratio : float
+        Before merging, components taller than ``tall_ratio`` or wider than
+        ``wide_ratio`` ``letter`` heights are not letters (pens, sheet edges)
+        unless they look like a run of touching letters.
+    merge_overlap : float
+        Fragments merge when their horizontal overlap is at least this fraction
+        of the narrower one ...
+    merge_gap : float
+        ... their vertical gap is under this many ``letter`` heights ...
+    merge_height : float
+        ... and the merged box is under this many ``letter`` heights tall.
+    min_height, max_height : float
+        After merging, letters are ``min_height``..``max_height`` ``letter``
+        heights tall.
+    sliver_ratio : float
+        A box more than this many times taller than wide and taller than two
+        ``letter`` heights is an edge or a pen, not a letter.
+    run_min, run_max, run_width : float
+        A box ``run_min``..``run_max`` ``letter`` heights tall and at most
+        ``run_width`` wide may hold touching letters (split later).
+    max_tilt : float
+        Text lines are searched up to this many degrees of tilt.
+    orientation_sample : int
+        Number of letter boxes classified in each of the four quarter turns to
+        choose the page's orientation.
+    orientation_margin : float
+        A quarter turn is applied only when its mean log-confidence beats the
+        upright reading by at least this much.
+    line_join : float
+        A box joins the current text line when its centre is within this many
+        line heights of the line's centre.
+    word_gap_ratio : float
+        Within a line, gaps split into letter and word spaces only when the
+        mean wide gap is at least this many times the mean narrow gap.
+    word_gap_floor : float
+        No gap narrower than this many ``letter`` heights separates words.
+    word_gap_fallback : float
+        Word-space limit (``letter`` heights) for lines with too few gaps to
+        measure their own.
+    mark_max_height : float
+        Punctuation marks are at most this many ``letter`` heights tall (and
+        twice that wide) ...
+    mark_min_strokes : float
+        ... and at least this many ``stroke`` widths on their longer side.
+    """
+
+    work_side: int = 2000
+    pre_blur: float = 1.0
+    background_strokes: float = 3.0
+    seed_noise: float = 6.0
+    seed_min_contrast: float = 0.08
+    grow_ratio: float = 0.5
+    edge_fraction: float = 0.5
+    peak_strokes: float = 2.0
+    rule_length: float = 0.125
+    rule_span: float = 0.35
+    rule_fill: float = 0.95
+    rule_max_tilt: float = 6.0
+    rule_tilt_spread: float = 1.0
+    rule_bridge_strokes: float = 2.0
+    tall_ratio: float = 3.0
+    wide_ratio: float = 3.0
+    merge_overlap: float = 0.5
+    merge_gap: float = 0.35
+    merge_height: float = 1.6
+    min_height: float = 0.4
+    max_height: float = 2.5
+    sliver_ratio: float = 4.0
+    run_min: float = 0.6
+    run_max: float = 1.8
+    run_width: float = 15.0
+    max_tilt: float = 30.0
+    orientation_sample: int = 60
+    orientation_margin: float = 0.15
+    line_join: float = 0.5
+    word_gap_ratio: float = 2.0
+    word_gap_floor: float = 0.5
+    word_gap_fallback: float = 1.0
+    mark_max_height: float = 0.45
+    mark_min_strokes: float = 0.9
+
+    def with_(self, **changes):
+        """A copy with some parameters changed."""
+        return replace(self, **changes)
+
+
+DEFAULT = FrontEndParams()

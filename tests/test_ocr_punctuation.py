@@ -1,0 +1,42 @@
+import numpy as np
+from skimage import draw
+
+from ocr.page import read_page
+from ocr.punctuation import mark_label
+from ocr_drawing import draw_dot, text_page
+from training.glyph import CLASSES
+
+
+class AlwaysT:
+    """Reads every crop as T."""
+
+    def predict_proba(self, rows):
+        probs = np.full((len(rows), 36), 0.1 / 35)
+        probs[:, CLASSES.index("T")] = 0.9
+        return probs
+
+
+def stroke(page, y0, x0, y1, x1, width=4, ink=0.15):
+    for d in range(width):
+        rr, cc = draw.line(y0, x0 + d, y1, x1 + d)
+        page[rr, cc] = ink
+    return page
+
+
+def test_marks_are_read_from_shape_and_position():
+    page = text_page([["THE", "LIFT"], ["TE", "LT"]])
+    draw_dot(page, 116, 214, 3)
+    stroke(page, 112, 452, 128, 446)
+    stroke(page, 172, 176, 172, 206)
+    stroke(page, 173, 176, 173, 206)
+    stroke(page, 174, 176, 174, 206)
+    assert read_page(page, AlwaysT()).text == "TTT. TTTT,\nTT- TT"
+
+
+def test_mark_label_by_position_in_the_line():
+    top, bottom = 100, 140
+    assert mark_label([134, 0, 140, 6], top, bottom) == "."
+    assert mark_label([132, 0, 146, 5], top, bottom) == ","
+    assert mark_label([118, 0, 122, 20], top, bottom) == "-"
+    assert mark_label([100, 0, 112, 4], top, bottom) == "'"
+    assert mark_label([110, 0, 130, 20], top, bottom) is None
