@@ -59,14 +59,18 @@ def epoch_indices(y, rng, samples=None, balanced=False):
     return rng.permutation(np.concatenate(picks))[:samples]
 
 
-def train_torch(kind, train, valid, out_path, epochs=None, lr=None, batch_size=None, seed=0, augment=None,
-                progress=True, weight_decay=None, label_smoothing=None, arch=None, threads=None,
-                samples_per_epoch=None, balanced=None, provenance=None, log=True, init=None):
+RECIPE = object()
+"""Default of :func:`train_torch`'s training keywords: take the value from :data:`training.recipes.TORCH`."""
+
+
+def train_torch(kind, train, valid, out_path, epochs=RECIPE, lr=RECIPE, batch_size=RECIPE, seed=0, augment=RECIPE,
+                progress=True, weight_decay=RECIPE, label_smoothing=RECIPE, arch=None, threads=RECIPE,
+                samples_per_epoch=RECIPE, balanced=RECIPE, provenance=None, log=True, init=None):
     """Train a ``'cnn'`` or ``'torch-mlp'`` and keep the checkpoint with the lowest validation loss.
 
     AdamW with a one-cycle learning-rate schedule peaking at ``lr``. Train metrics are running
     means over the (augmented) training batches; validation metrics use the clean valid split.
-    Every keyword left as None takes its default from :data:`training.recipes.TORCH` for ``kind``.
+    Every training keyword not given takes its default from :data:`training.recipes.TORCH` for ``kind``.
 
     Parameters
     ----------
@@ -104,7 +108,7 @@ def train_torch(kind, train, valid, out_path, epochs=None, lr=None, batch_size=N
     given = dict(epochs=epochs, lr=lr, batch_size=batch_size, weight_decay=weight_decay,
                  label_smoothing=label_smoothing, threads=threads, samples_per_epoch=samples_per_epoch,
                  balanced=balanced, augment=augment)
-    cfg = {k: (TORCH[kind][k] if v is None else v) for k, v in given.items()}
+    cfg = {k: (TORCH[kind][k] if v is RECIPE else v) for k, v in given.items()}
     torch.set_num_threads(cfg["threads"])
     rng = seed_everything(seed)
     arch = dict(init.arch) if init is not None else {**default_arch(kind), **(arch or {})}
