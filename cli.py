@@ -10,6 +10,7 @@ from ocr import __version__
 from ocr.errors import OCRError
 from ocr.formats import FORMATS
 from training.data import DataFormatError, DataNotFoundError
+from training.recipes import AUTOENCODER, MLP, TORCH
 
 DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
@@ -35,7 +36,22 @@ def load_data_or_fail(loader, *args, **kwargs):
         fail(str(exc))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class RecordingGroup(click.Group):
+    """A click group that remembers the arguments it was invoked with (model files record the command)."""
+
+    invoked_args = ()
+
+    def main(self, args=None, *rest, **kwargs):
+        RecordingGroup.invoked_args = tuple(sys.argv[1:] if args is None else args)
+        return super().main(args, *rest, **kwargs)
+
+
+def invoked_command():
+    """``['cli.py', ARG, ...]``: the command line being run."""
+    return ["cli.py", *RecordingGroup.invoked_args]
+
+
+@click.group(cls=RecordingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handocr")
 def cli():
     """Handwritten block-capital OCR: read pages, train and evaluate models."""
@@ -295,13 +311,13 @@ def train():
 
 @train.command("mlp")
 @DATA_DIR_OPTION
-@click.option("--hidden", default=64, show_default=True)
-@click.option("--epochs", default=50, show_default=True, type=click.IntRange(1))
-@click.option("--lr", default=0.02, show_default=True, type=click.FloatRange(min=0, min_open=True))
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
-@click.option("--momentum", default=0.9, show_default=True, type=click.FloatRange(0, 1, max_open=True))
-@click.option("--weight-decay", default=0.0, show_default=True, type=click.FloatRange(min=0))
-@click.option("--augment/--no-augment", default=True, show_default=True,
+@click.option("--hidden", default=MLP["hidden"], show_default=True)
+@click.option("--epochs", default=MLP["epochs"], show_default=True, type=click.IntRange(1))
+@click.option("--lr", default=MLP["lr"], show_default=True, type=click.FloatRange(min=0, min_open=True))
+@click.option("--batch-size", default=MLP["batch_size"], show_default=True, type=click.IntRange(1))
+@click.option("--momentum", default=MLP["momentum"], show_default=True, type=click.FloatRange(0, 1, max_open=True))
+@click.option("--weight-decay", default=MLP["weight_decay"], show_default=True, type=click.FloatRange(min=0))
+@click.option("--augment/--no-augment", default=MLP["augment"], show_default=True,
               help="Random affine / stroke / page-crop rendering augmentation.")
 @click.option("--lr-sweep", is_flag=True, help="Also train at 10x and 0.1x the learning rate; one figure set.")
 @click.option("--out-dir", default="runs/mlp", show_default=True, help="Folder for the model and plots.")
@@ -313,6 +329,7 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
     """NumPy MLP 1024-HIDDEN-36 (sigmoid, softmax) with minibatch SGD."""
     from training.data import load_all
     from training.plots import curves, weights_grid
+    from training.provenance import provenance
     from training.train_numpy import augment_rows, train_mlp
 
     splits = load_data_or_fail(load_all, data_dir)
@@ -323,7 +340,7 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
     for rate in rates:
         model, hist, init_w, trained_w = train_mlp(
             splits["train"], splits["valid"], hidden, epochs, rate, batch_size, momentum, weight_decay, seed, aug,
-            progress, label=f"lr={rate:g}")
+            progress, label=f"lr={rate:g}", provenance=provenance(splits, augment=augment, argv=invoked_command()))
         tag = "" if rate == lr else f"_lr{rate:g}"
         model.save(out / f"mlp{tag}.npz")
         histories[f"lr={rate:g}"] = hist
@@ -343,24 +360,28 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
 
 @train.command("autoencoder")
 @DATA_DIR_OPTION
-@click.option("--epochs", default=100, show_default=True, type=click.IntRange(1))
-@click.option("--lr", default=3e-5, show_default=True, type=click.FloatRange(min=0, min_open=True))
-@click.option("--batch-size", default=36, show_default=True, type=click.IntRange(1))
-@click.option("--momentum", default=0.9, show_default=True, type=click.FloatRange(0, 1, max_open=True))
+@click.option("--hidden", default=AUTOENCODER["hidden"], show_default=True, type=click.IntRange(1))
+@click.option("--epochs", default=AUTOENCODER["epochs"], show_default=True, type=click.IntRange(1))
+@click.option("--lr", default=AUTOENCODER["lr"], show_default=True, type=click.FloatRange(min=0, min_open=True))
+@click.option("--batch-size", default=AUTOENCODER["batch_size"], show_default=True, type=click.IntRange(1))
+@click.option("--momentum", default=AUTOENCODER["momentum"], show_default=True,
+              type=click.FloatRange(0, 1, max_open=True))
 @click.option("--out-dir", default="runs/autoencoder", show_default=True)
 @SEED_OPTION
 @PROGRESS_OPTION
 @FORMAT_OPTION
-def train_autoencoder_cmd(data_dir, epochs, lr, batch_size, momentum, out_dir, seed, progress, fmt):
+def train_autoencoder_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, out_dir, seed, progress, fmt):
     """NumPy autoencoder 1024-32-32-32-1024 on total squared error, SGD with momentum."""
     from training.data import CLASSES, load_all
     from training.plots import curves, reconstructions_plot
+    from training.provenance import provenance
     from training.train_numpy import train_autoencoder
 
     splits = load_data_or_fail(load_all, data_dir)
     out = prepare_out_dir(out_dir)
-    model, hist = train_autoencoder(splits["train"], splits["valid"], epochs=epochs, lr=lr, batch_size=batch_size,
-                                    momentum=momentum, seed=seed, progress=progress)
+    model, hist = train_autoencoder(splits["train"], splits["valid"], hidden=hidden, epochs=epochs, lr=lr, batch_size=batch_size,
+                                    momentum=momentum, seed=seed, progress=progress,
+                                    provenance=provenance(splits, augment=False, argv=invoked_command()))
     model.save(out / "autoencoder.npz")
     curves({"": hist}, out / "loss.png", "loss", "total squared error per image")
     valid = splits["valid"]
@@ -374,45 +395,73 @@ def train_autoencoder_cmd(data_dir, epochs, lr, batch_size, momentum, out_dir, s
                        f"model {result['model']}; plots in {out}: loss.png reconstructions.png"])
 
 
-TORCH_DEFAULTS = {"cnn": dict(epochs=60, batch_size=64, label_smoothing=0.05),
-                  "torch-mlp": dict(epochs=40, batch_size=32, label_smoothing=0.0)}
+def load_extra_train_or_fail(pool, mixed_dirs):
+    """Extra training sets by name: the glyph pool's capitals and digits, and each mixed folder's train split."""
+    from training.sources import load_folder_split, load_pool
+
+    extra = {}
+    if pool:
+        extra["pool"] = load_data_or_fail(load_pool, pool)
+    for folder in mixed_dirs:
+        extra[f"{Path(folder).name}/train"] = load_data_or_fail(load_folder_split, folder, "train")
+    return extra
 
 
 def train_torch_cmd(kind):
-    defaults = TORCH_DEFAULTS[kind]
+    defaults = TORCH[kind]
 
     @DATA_DIR_OPTION
+    @click.option("--pool", type=click.Path(dir_okay=False), default=None,
+                  help="Also train on the capitals and digits of this glyph pool (emnist_pool.npz).")
+    @click.option("--extra-train", "extra_dirs", multiple=True, type=click.Path(file_okay=False),
+                  help="Also train on nist36_train.mat of this NIST36-format folder (repeatable).")
     @click.option("--epochs", default=defaults["epochs"], show_default=True, type=click.IntRange(1))
-    @click.option("--lr", default=3e-3, show_default=True, type=click.FloatRange(min=0, min_open=True),
+    @click.option("--lr", default=defaults["lr"], show_default=True, type=click.FloatRange(min=0, min_open=True),
                   help="Peak learning rate of the one-cycle AdamW schedule.")
     @click.option("--batch-size", default=defaults["batch_size"], show_default=True, type=click.IntRange(1))
+    @click.option("--samples-per-epoch", default=defaults["samples_per_epoch"], show_default=True,
+                  type=click.IntRange(1), help="Images drawn per epoch (default: one pass over the training set).")
+    @click.option("--balanced/--no-balanced", default=defaults["balanced"], show_default=True,
+                  help="Draw every class equally often.")
+    @click.option("--weight-decay", default=defaults["weight_decay"], show_default=True,
+                  type=click.FloatRange(min=0), help="AdamW weight decay.")
     @click.option("--label-smoothing", default=defaults["label_smoothing"], show_default=True,
                   type=click.FloatRange(0, 1, max_open=True))
-    @click.option("--augment/--no-augment", default=True, show_default=True)
-    @click.option("--threads", default=1, show_default=True, type=click.IntRange(1),
+    @click.option("--augment/--no-augment", default=defaults["augment"], show_default=True)
+    @click.option("--threads", default=defaults["threads"], show_default=True, type=click.IntRange(1),
                   help="Torch threads; 1 makes runs bit-for-bit repeatable.")
     @click.option("--out-dir", default=f"runs/{kind}", show_default=True)
     @SEED_OPTION
     @PROGRESS_OPTION
     @FORMAT_OPTION
-    def command(data_dir, epochs, lr, batch_size, label_smoothing, augment, threads, out_dir, seed, progress, fmt):
+    def command(data_dir, pool, extra_dirs, epochs, lr, batch_size, samples_per_epoch, balanced, weight_decay,
+                label_smoothing, augment, threads, out_dir, seed, progress, fmt):
         from training.data import load_all
         from training.plots import curves
+        from training.provenance import provenance
+        from training.sources import concatenate
         from training.train_torch import train_torch
 
         splits = load_data_or_fail(load_all, data_dir)
+        extra = load_extra_train_or_fail(pool, extra_dirs)
+        train_set = concatenate([splits["train"], *extra.values()]) if extra else splits["train"]
         out = prepare_out_dir(out_dir)
-        path, hist = train_torch(kind, splits["train"], splits["valid"], epochs=epochs, lr=lr, batch_size=batch_size,
-                                 seed=seed, augment=augment, out_path=out / f"{kind.replace('-', '_')}.pt",
-                                 progress=progress, label_smoothing=label_smoothing, threads=threads)
+        path, hist = train_torch(kind, train_set, splits["valid"], out / f"{kind.replace('-', '_')}.pt",
+                                 epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, augment=augment,
+                                 progress=progress, label_smoothing=label_smoothing, threads=threads,
+                                 samples_per_epoch=samples_per_epoch, balanced=balanced, weight_decay=weight_decay,
+                                 provenance=provenance(splits, extra, augment, argv=invoked_command()))
         curves({"": hist}, out / "accuracy.png", "acc", "accuracy")
         curves({"": hist}, out / "loss.png", "loss", "mean cross-entropy")
         best = int(np.argmin(hist["valid_loss"]))
-        result = {"model": str(path), "best_epoch": best + 1, "valid_accuracy": hist["valid_acc"][best]}
-        emit(result, fmt, [f"best valid loss at epoch {best + 1}: valid accuracy {hist['valid_acc'][best]:.4f}",
+        result = {"model": str(path), "best_epoch": best + 1, "valid_accuracy": hist["valid_acc"][best],
+                  "n_train": len(train_set), "seconds": hist["seconds"]}
+        emit(result, fmt, [f"trained on {len(train_set)} images in {hist['seconds']:.0f} s",
+                           f"best valid loss at epoch {best + 1}: valid accuracy {hist['valid_acc'][best]:.4f}",
                            f"model {path}; plots in {out}: accuracy.png loss.png"])
 
-    command.__doc__ = {"cnn": "PyTorch CNN with affine/stroke augmentation; keeps the best-validation checkpoint.",
+    command.__doc__ = {"cnn": "PyTorch CNN with affine/stroke/page-crop augmentation; keeps the best-validation "
+                              "checkpoint.",
                        "torch-mlp": "The 1024-64-36 sigmoid MLP in PyTorch, for comparison."}[kind]
     return train.command(kind)(command)
 
@@ -432,15 +481,19 @@ def evaluate(model_spec, split, confusion, data_dir, fmt):
     """Accuracy (classifier) or PSNR (autoencoder) of a model on a NIST36 split."""
     from training.data import load_split
     from training.evaluate import evaluate_autoencoder, evaluate_classifier
+    from training.provenance import data_mismatch
 
     model = load_model_or_fail(model_spec)
     data_split = load_data_or_fail(load_split, split, data_dir)
+    mismatch = data_mismatch(getattr(model, "settings", {}), data_split)
     if model.kind == "autoencoder":
         result = evaluate_autoencoder(model, data_split)
         lines = [f"mean PSNR on {split} ({result['n']} images): {result['psnr_db']:.2f} dB"]
     else:
         result = evaluate_classifier(model, data_split)
-        lines = [f"accuracy on {split} ({result['n']} images): {result['accuracy']:.4f}"]
+        lines = [f"accuracy on {split} ({result['n']} images): {result['accuracy']:.4f}",
+                 f"  with look-alike pairs folded ({' '.join(result['folded_pairs'])}): "
+                 f"{result['accuracy_folded']:.4f}"]
         for name, acc in result.get("per_source", {}).items():
             lines.append(f"  {name}: {acc:.4f}")
         lines.append("per class: " + " ".join(f"{c}={a:.2f}" for c, a in result["per_class"].items() if a is not None))
@@ -454,7 +507,13 @@ def evaluate(model_spec, split, confusion, data_dir, fmt):
             lines.append(f"wrote {confusion}")
         if fmt == "json":
             del result["confusion"]
-    result.update(split=split, model=str(model_spec), kind=model.kind)
+    result.update(split=split, model=str(model_spec), kind=model.kind, data_fingerprint=data_split.fingerprint(),
+                  data_matches_model=mismatch is None)
+    if mismatch:
+        result["data_note"] = mismatch
+        lines.append(f"Note: {mismatch}")
+        if fmt == "json":
+            click.echo(f"Note: {mismatch}", err=True)
     emit(result, fmt, lines)
 
 

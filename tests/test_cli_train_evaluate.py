@@ -44,17 +44,17 @@ def test_train_mlp_and_evaluate(small_nist36, tmp_path):
     result = run("train", "mlp", "--data-dir", small_nist36, "--epochs", 3, "--out-dir", out, "--no-progress",
                  "--format", "json", "--seed", 1)
     assert result.exit_code == 0, result.output
-    runs = last_json(result.output)["runs"]
+    runs = last_json(result.stdout)["runs"]
     assert len(runs) == 1
     for name in ("mlp.npz", "accuracy.png", "loss.png", "weights_init.png", "weights_trained.png"):
         assert (out / name).stat().st_size > 0
     again = run("train", "mlp", "--data-dir", small_nist36, "--epochs", 3, "--out-dir", tmp_path / "again",
                 "--no-progress", "--format", "json", "--seed", 1)
-    assert last_json(again.output)["runs"][0]["valid_accuracy"] == runs[0]["valid_accuracy"]
+    assert last_json(again.stdout)["runs"][0]["valid_accuracy"] == runs[0]["valid_accuracy"]
     ev = run("evaluate", "--model", out / "mlp.npz", "--data-dir", small_nist36, "--split", "valid",
              "--format", "json", "--confusion", tmp_path / "cm.png")
     assert ev.exit_code == 0, ev.output
-    report = last_json(ev.output)
+    report = last_json(ev.stdout)
     assert report["split"] == "valid" and report["n"] == 216 and report["model"].endswith("mlp.npz")
     assert report["accuracy"] == pytest.approx(runs[0]["valid_accuracy"])
     assert (tmp_path / "cm.png").stat().st_size > 0
@@ -77,9 +77,9 @@ def test_train_autoencoder_and_evaluate(small_nist36, tmp_path):
         assert (tmp_path / name).stat().st_size > 0
     ev = run("evaluate", "--model", tmp_path / "autoencoder.npz", "--data-dir", small_nist36, "--split", "valid",
              "--format", "json")
-    report = last_json(ev.output)
+    report = last_json(ev.stdout)
     assert set(report) >= {"psnr_db", "split", "n", "model"}
-    assert report["psnr_db"] == pytest.approx(last_json(result.output)["valid_psnr_db"])
+    assert report["psnr_db"] == pytest.approx(last_json(result.stdout)["valid_psnr_db"])
 
 
 @pytest.mark.parametrize("content", [b"garbage bytes", b"PK\x03\x04truncated", b""])
@@ -122,16 +122,45 @@ def test_make_samples_reproducible(small_nist36, tmp_path):
 
 @pytest.mark.parametrize("kind, filename", [("cnn", "cnn.pt"), ("torch-mlp", "torch_mlp.pt")])
 def test_train_torch_and_evaluate(small_nist36, tmp_path, kind, filename):
-    result = run("train", kind, "--data-dir", small_nist36, "--epochs", 2, "--out-dir", tmp_path, "--no-progress",
-                 "--format", "json")
+    result = run("train", kind, "--data-dir", small_nist36, "--epochs", 2, "--samples-per-epoch", 216,
+                 "--out-dir", tmp_path, "--no-progress", "--format", "json")
     assert result.exit_code == 0, result.output
-    summary = last_json(result.output)
+    summary = last_json(result.stdout)
     assert summary["best_epoch"] in (1, 2)
     for name in (filename, "accuracy.png", "loss.png"):
         assert (tmp_path / name).stat().st_size > 0
     ev = run("evaluate", "--model", tmp_path / filename, "--data-dir", small_nist36, "--split", "valid",
              "--format", "json")
     assert ev.exit_code == 0, ev.output
-    report = last_json(ev.output)
+    report = last_json(ev.stdout)
     assert report["accuracy"] == pytest.approx(summary["valid_accuracy"])
     assert len(report["top_confusions"]) <= 10
+    assert report["data_matches_model"] is True and "data_note" not in report
+
+
+def test_train_cnn_with_pool_and_extra_folder_records_them(small_nist36, tmp_path):
+    """Extra training sets are loaded (pool capitals and digits, x kept as X, lowercase dropped) and recorded."""
+    import numpy as np
+    import torch
+
+    rng = np.random.default_rng(0)
+    labels = np.array(["A", "7", "x", "e", "Q", "k"] * 5)
+    images = (rng.random((len(labels), 28, 28)) > 0.8).astype(np.uint8) * 255
+    np.savez(tmp_path / "pool.npz", images=images, labels=labels)
+    result = run("train", "cnn", "--data-dir", small_nist36, "--pool", tmp_path / "pool.npz", "--extra-train",
+                 small_nist36, "--epochs", 1, "--samples-per-epoch", 64, "--out-dir", tmp_path / "out",
+                 "--no-progress", "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = last_json(result.stdout)
+    assert summary["n_train"] == 2 * 36 * 6 + 4 * 5
+    settings = torch.load(summary["model"], weights_only=True)["settings"]
+    assert set(settings["extra_train"]) == {"pool", f"{small_nist36.name}/train"}
+    assert settings["command"].startswith("cli.py train cnn --data-dir ")
+    assert settings["augment_version"] >= 1
+
+
+def test_train_cnn_with_missing_pool_fails_in_one_line(small_nist36, tmp_path):
+    result = run("train", "cnn", "--data-dir", small_nist36, "--pool", tmp_path / "nope.npz", "--out-dir", tmp_path)
+    assert result.exit_code == 1
+    assert "glyph pool not found" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not any(tmp_path.iterdir())

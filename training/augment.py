@@ -5,6 +5,8 @@ from skimage import transform
 
 from .glyph import normalise_glyph
 
+AUGMENT_VERSION = 2
+"""Bump when any augmentation changes what it produces; model files record it."""
 PAPER = 1.0
 CROSS = ndimage.generate_binary_structure(2, 1)[None]
 
@@ -79,7 +81,7 @@ def page_look(images, rng, p=0.5, upscale=(1.3, 2.4)):
     return out
 
 
-def augment_batch(images, rng, thickness=True, blur=True, page=True):
+def augment_batch(images, rng, thickness=True, blur=True, page=True, page_versions=None, p_page=0.5):
     """Randomly augment a batch of upright images.
 
     Parameters
@@ -87,17 +89,24 @@ def augment_batch(images, rng, thickness=True, blur=True, page=True):
     images : (N, H, W) float array in [0, 1], 0 = ink
     rng : numpy.random.Generator
     thickness, blur, page : bool
-        Also change stroke thickness / add mild blur and noise / re-render some
-        images as page crops (:func:`page_look`).
+        Also change stroke thickness / add mild blur and noise / re-render a
+        fraction ``p_page`` of the images as page crops (:func:`page_look`).
+    page_versions : (N, H, W) array, optional
+        The images already rendered as page crops (``page_look(images, rng, p=1)``,
+        computed once for a whole training set): a fraction ``p_page`` is taken
+        from here, before the affine step, instead of being rendered again.
+    p_page : float
 
     Returns
     -------
     (N, H, W) array of the same dtype, values in [0, 1]
     """
     images = np.asarray(images)
+    if page and page_versions is not None:
+        images = np.where((rng.random(len(images)) < p_page)[:, None, None], page_versions, images)
     out = random_affine(images, rng)
-    if page:
-        out = page_look(out, rng)
+    if page and page_versions is None:
+        out = page_look(out, rng, p=p_page)
     if thickness:
         out = change_thickness(out, rng)
     if blur:

@@ -5,6 +5,7 @@ The files ``nist36_{train,valid,test}.mat`` hold ``{split}_data`` (N x 1024,
 (N x 36 one-hot, classes A-Z then 0-9). An optional ``{split}_source`` key is
 kept when present.
 """
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +57,22 @@ class Split:
         """Upright ``(N, 32, 32)`` images."""
         return rows_to_images(self.x)
 
+    def fingerprint(self):
+        """Short hash of the split's pixels and labels: equal splits, equal fingerprints."""
+        return split_fingerprint(self.x, self.y)
+
     def subset(self, idx):
         idx = np.asarray(idx)
         source = None if self.source is None else self.source[idx]
         return Split(self.x[idx], self.y[idx], source, self.name)
+
+
+def split_fingerprint(x, y):
+    """First 16 hex digits of the SHA-256 of ``x`` (as float64) and ``y`` (as int64)."""
+    digest = hashlib.sha256()
+    digest.update(np.ascontiguousarray(x, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(y, dtype=np.int64).tobytes())
+    return digest.hexdigest()[:16]
 
 
 def one_hot(y, n_classes):

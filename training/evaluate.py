@@ -2,7 +2,8 @@
 import numpy as np
 
 from .data import CLASSES, SOURCE_NAMES
-from .metrics import accuracy, confusion_matrix, per_class_accuracy, psnr, top_confusions
+from .metrics import (LOOKALIKE_PAIRS, accuracy, confusion_matrix, fold_lookalikes, per_class_accuracy, psnr,
+                      top_confusions)
 
 
 def evaluate_classifier(model, split):
@@ -11,7 +12,8 @@ def evaluate_classifier(model, split):
     Returns
     -------
     dict
-        ``accuracy``, ``n``, ``per_class`` (class -> accuracy), ``per_source``
+        ``accuracy``, ``accuracy_folded`` (letter/digit twins of
+        :data:`~training.metrics.LOOKALIKE_PAIRS` counted as one class), ``n``, ``per_class`` (class -> accuracy), ``per_source``
         (name -> accuracy, when the split has sources), ``confusion`` (36x36 list),
         ``top_confusions`` (list of ``[true, predicted, count]``).
     """
@@ -19,6 +21,8 @@ def evaluate_classifier(model, split):
     cm = confusion_matrix(split.y, pred)
     result = {
         "accuracy": accuracy(split.y, pred),
+        "accuracy_folded": accuracy(fold_lookalikes(split.y), fold_lookalikes(pred)),
+        "folded_pairs": ["/".join(p) for p in LOOKALIKE_PAIRS],
         "n": len(split),
         "per_class": {c: (None if np.isnan(a) else float(a)) for c, a in zip(CLASSES, per_class_accuracy(cm))},
         "confusion": cm.tolist(),

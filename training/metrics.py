@@ -49,3 +49,25 @@ def psnr(images, reconstructions, max_value=1.0):
     mse = np.mean((images - reconstructions) ** 2, axis=1)
     with np.errstate(divide="ignore"):
         return 20 * np.log10(max_value) - 10 * np.log10(mse)
+
+
+LOOKALIKE_PAIRS = (("O", "0"), ("I", "1"), ("S", "5"), ("Z", "2"), ("B", "8"), ("G", "6"))
+"""Letter/digit twins that a page settles from word context, not from the glyph alone."""
+
+
+def fold_lookalikes(y, pairs=LOOKALIKE_PAIRS):
+    """Class indices with each pair's digit mapped to its letter.
+
+    Parameters
+    ----------
+    y : (N,) int array of class indices
+    pairs : sequence of (letter, digit)
+
+    Returns
+    -------
+    (N,) int array
+    """
+    table = np.arange(len(CLASSES))
+    for letter, digit in pairs:
+        table[CLASSES.index(digit)] = CLASSES.index(letter)
+    return table[np.asarray(y)]

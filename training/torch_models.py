@@ -9,6 +9,7 @@ from torch import nn
 
 from .data import CLASSES, IMAGE_SIDE, rows_to_images
 from .model_errors import ModelFormatError
+from .recipes import ARCH
 
 KINDS = ("cnn", "torch-mlp")
 
@@ -25,19 +26,24 @@ def images_to_tensor(images):
 
 
 class SmallCNN(nn.Module):
-    """Conv blocks (3x3 conv, BatchNorm, ReLU, 2x2 maxpool), then dropout, a hidden layer and 36 logits."""
+    """Conv blocks, then dropout, a hidden layer and 36 logits.
 
-    def __init__(self, channels=(32, 64, 128), n_classes=len(CLASSES), dropout=0.3):
+    Each block is ``convs_per_block`` x (3x3 conv, BatchNorm, ReLU) and a 2x2 max-pool;
+    input ``(N, 1, 32, 32)`` ink = 1, output logits ``(N, 36)``.
+    """
+
+    def __init__(self, channels=(32, 64, 128), n_classes=len(CLASSES), dropout=0.3, convs_per_block=1, hidden=128):
         super().__init__()
         layers, c_in = [], 1
         for c in channels:
-            layers += [nn.Conv2d(c_in, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU(inplace=True),
-                       nn.MaxPool2d(2)]
-            c_in = c
+            for _ in range(convs_per_block):
+                layers += [nn.Conv2d(c_in, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), nn.ReLU(inplace=True)]
+                c_in = c
+            layers.append(nn.MaxPool2d(2))
         self.features = nn.Sequential(*layers)
         side = IMAGE_SIDE // 2 ** len(channels)
-        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(c_in * side * side, 128),
-                                  nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(128, n_classes))
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(c_in * side * side, hidden),
+                                  nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
 
     def forward(self, x):
         return self.head(self.features(x))
@@ -68,7 +74,8 @@ def build(kind, arch=None):
 
 
 def default_arch(kind):
-    return {"channels": [32, 64, 128], "dropout": 0.3} if kind == "cnn" else {"hidden": 64}
+    """Architecture keywords of a new ``kind`` network (:data:`training.recipes.ARCH`)."""
+    return dict(ARCH[kind])
 
 
 class TorchClassifier:

@@ -6,13 +6,13 @@ import nn
 
 from .data import images_to_rows, one_hot, rows_to_images
 from .numpy_models import (AUTOENCODER_ACTIVATIONS, MLP_ACTIVATIONS, NumpyModel, build_autoencoder, build_mlp)
+from .augment import augment_batch
 from .metrics import psnr
+from .recipes import AUTOENCODER, MLP
 
 
 def augment_rows(rows, rng):
-    """Random affine, stroke and blur/noise augmentation of dataset-format rows."""
-    from .augment import augment_batch
-
+    """Random affine, stroke, page-crop and blur/noise augmentation of dataset-format rows."""
     return images_to_rows(augment_batch(rows_to_images(rows), rng))
 
 
@@ -27,8 +27,9 @@ def classifier_scores(net, x, y, batch_size=2048):
     return loss / len(x), correct / len(x)
 
 
-def train_mlp(train, valid, hidden=64, epochs=30, lr=0.01, batch_size=32, momentum=0.9, weight_decay=0.0,
-              seed=0, augment=None, progress=True, label=""):
+def train_mlp(train, valid, hidden=MLP["hidden"], epochs=MLP["epochs"], lr=MLP["lr"], batch_size=MLP["batch_size"],
+              momentum=MLP["momentum"], weight_decay=MLP["weight_decay"], seed=0, augment=None, progress=True,
+              label="", provenance=None):
     """Train the 1024-hidden-36 NumPy MLP with minibatch SGD.
 
     The network trains on ink = 1 inputs (``1 - rows``), which centres the
@@ -40,6 +41,8 @@ def train_mlp(train, valid, hidden=64, epochs=30, lr=0.01, batch_size=32, moment
     train, valid : training.data.Split
     augment : callable, optional
         ``augment(rows, rng) -> rows`` applied to each training minibatch.
+    provenance : dict, optional
+        Stored in the model's settings (see :func:`training.provenance.provenance`).
 
     Returns
     -------
@@ -69,7 +72,7 @@ def train_mlp(train, valid, hidden=64, epochs=30, lr=0.01, batch_size=32, moment
     trained_weights = net.layers[0].params["W"].copy()
     fold_inverted_input(net.layers[0])
     settings = dict(hidden=hidden, epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum,
-                    weight_decay=weight_decay, seed=seed, augment=augment is not None)
+                    weight_decay=weight_decay, seed=seed, augment=augment is not None, **(provenance or {}))
     metrics = {"valid_accuracy": history["valid_acc"][-1], "train_accuracy": history["train_acc"][-1]}
     model = NumpyModel("mlp", net, (train.x.shape[1], hidden, 36), MLP_ACTIVATIONS, settings, metrics)
     return model, history, init_weights, trained_weights
@@ -82,8 +85,9 @@ def fold_inverted_input(layer):
     W *= -1.0
 
 
-def train_autoencoder(train, valid, hidden=32, epochs=100, lr=3e-5, batch_size=36, momentum=0.9, seed=0,
-                      progress=True):
+def train_autoencoder(train, valid, hidden=AUTOENCODER["hidden"], epochs=AUTOENCODER["epochs"], lr=AUTOENCODER["lr"],
+                      batch_size=AUTOENCODER["batch_size"], momentum=AUTOENCODER["momentum"], seed=0, progress=True,
+                      provenance=None):
     """Train the 1024-32-32-32-1024 autoencoder on total squared error with SGD + momentum.
 
     Like the MLP it learns on ink = 1 images (``1 - rows`` in and out); the
@@ -116,7 +120,8 @@ def train_autoencoder(train, valid, hidden=32, epochs=100, lr=3e-5, batch_size=3
         bar.set_postfix(loss=f"{history['train_loss'][-1]:.1f}", psnr=f"{history['valid_psnr'][-1]:.2f}")
     fold_inverted_input(net.layers[0])
     fold_inverted_output(net.layers[-2])
-    settings = dict(hidden=hidden, epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum, seed=seed)
+    settings = dict(hidden=hidden, epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum, seed=seed,
+                    **(provenance or {}))
     metrics = {"valid_psnr_db": history["valid_psnr"][-1]}
     model = NumpyModel("autoencoder", net, (train.x.shape[1],) + (hidden,) * 3 + (train.x.shape[1],),
                        AUTOENCODER_ACTIVATIONS, settings, metrics)
