@@ -96,8 +96,8 @@ class FrontEndParams:
     mark_min_strokes : float
         ... and at least this many ``stroke`` widths on their longer side.
     marks : str
-        Which punctuation marks are read (of ``. , - '``). A lone dot is left
-        out by default: on the pages seen so far it is a speck or the dot of a
+        Which punctuation marks are read (of ``. , - '``). A lone dot or tick
+        is left out by default: alone it is as likely a speck, or the dot of a
         list number ("2.") that readers do not write down.
     """
 
@@ -136,7 +136,7 @@ class FrontEndParams:
     word_gap_fallback: float = 1.0
     mark_max_height: float = 0.45
     mark_min_strokes: float = 0.6
-    marks: str = ",-'"
+    marks: str = ",-"
 
     def with_(self, **changes):
         """A copy with some parameters changed."""
