@@ -208,8 +208,9 @@ def _to_input(boxes, scale, shape):
 def filter_boxes(raw, shape, params=DEFAULT):
     """Keep letter-sized component boxes, merge fragments, drop specks, slivers and boxes on the border.
 
-    Sizes are relative to the page's reference letter height, so specks and
-    dust fall below ``min_height`` whatever their number.
+    Specks under ``min_box`` of the page are dropped first, so that dense
+    dust cannot set the reference letter height; the other sizes are
+    relative to that height.
 
     Parameters
     ----------
@@ -221,6 +222,8 @@ def filter_boxes(raw, shape, params=DEFAULT):
     """
     h = raw[:, 2] - raw[:, 0]
     w = raw[:, 3] - raw[:, 1]
+    keep = np.maximum(h, w) >= max(4, params.min_box * max(shape))
+    raw, h, w = raw[keep], h[keep], w[keep]
     if len(raw) == 0:
         return np.zeros((0, 4))
     ref = _reference_height(h[(h < 0.5 * shape[0])] if (h < 0.5 * shape[0]).any() else h)

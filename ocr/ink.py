@@ -189,13 +189,11 @@ def binarise_channels(channels, mask, params=DEFAULT):
     loose : (H, W) bool array
         Ink without the half-maximum edge test (see ``hysteresis_ink``).
     stroke : float
-        The page's median stroke width in px, measured again on ``ink``.
+        The page's median stroke width in px (from a coarse first pass).
     """
     stroke = page_stroke_width(channels, mask, params)
     block = max(1, int(np.ceil(stroke)))
     radius = max(1, int(np.ceil(params.background_strokes)))
     contrast = ink_contrast(channels, block, radius)
     ink, loose = hysteresis_ink(contrast, mask, stroke, params)
-    if ink.any():
-        stroke = max(1.0, stroke_width(ink))
     return ink, loose, stroke

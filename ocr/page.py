@@ -124,7 +124,7 @@ def read_page(image, classifier, params=DEFAULT):
         words = [Word([Char([int(v) for v in upright[i]], labels[i], round(float(conf[i]), 4)) for i in word])
                  for word in line]
         lines.append(Line(words))
-    for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew), key=lambda m: -m[2]):
+    for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew, params), key=lambda m: -m[2]):
         mark_box = [int(v) for v in rotate_boxes([box], binary.shape, -turns)[0]]
         lines[li].words[wi].chars.insert(position, Char(mark_box, label, 1.0))
     order = [i for line in structure for word in line for i in word]

@@ -48,6 +48,9 @@ class FrontEndParams:
     rule_bridge_strokes : float
         Rule pixels with ink within this many ``stroke`` widths both above and
         below (across the rule) are kept: there a letter crosses the rule.
+    min_box : float
+        Boxes with a longer side below this fraction of the ``page`` are
+        specks.
     tall_ratio, wide_ratio : float
         Before merging, components taller than ``tall_ratio`` or wider than
         ``wide_ratio`` ``letter`` heights are not letters (pens, sheet edges)
@@ -92,6 +95,10 @@ class FrontEndParams:
         twice that wide) ...
     mark_min_strokes : float
         ... and at least this many ``stroke`` widths on their longer side.
+    marks : str
+        Which punctuation marks are read (of ``. , - '``). A lone dot or tick
+        is left out by default: alone it is as likely a speck, or the dot of a
+        list number ("2.") that readers do not write down.
     """
 
     work_side: int = 2000
@@ -108,6 +115,7 @@ class FrontEndParams:
     rule_max_tilt: float = 6.0
     rule_tilt_spread: float = 1.0
     rule_bridge_strokes: float = 2.0
+    min_box: float = 0.004
     tall_ratio: float = 3.0
     wide_ratio: float = 3.0
     merge_overlap: float = 0.5
@@ -127,7 +135,8 @@ class FrontEndParams:
     word_gap_floor: float = 0.5
     word_gap_fallback: float = 1.0
     mark_max_height: float = 0.45
-    mark_min_strokes: float = 0.9
+    mark_min_strokes: float = 0.6
+    marks: str = ",-"
 
     def with_(self, **changes):
         """A copy with some parameters changed."""

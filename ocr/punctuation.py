@@ -7,6 +7,7 @@ of the line is ``'``. Anything else of mark size is dropped as a speck.
 import numpy as np
 
 from .lines import box_centres
+from .params import DEFAULT
 
 DOT, COMMA, DASH, TICK = ".", ",", "-", "'"
 
@@ -58,7 +59,7 @@ def mark_label(mark, top, bottom):
     return None
 
 
-def place_marks(marks, boxes, structure, angle):
+def place_marks(marks, boxes, structure, angle, params=DEFAULT):
     """Punctuation marks assigned to lines and read from shape and position.
 
     Parameters
@@ -70,6 +71,8 @@ def place_marks(marks, boxes, structure, angle):
         Lines of words of box indices (``ocr.lines.layout``).
     angle : float
         Skew in degrees.
+    params : FrontEndParams
+        ``marks`` lists the marks read.
 
     Returns
     -------
@@ -93,7 +96,7 @@ def place_marks(marks, boxes, structure, angle):
                 continue
             h, w = box[2] - box[0], box[3] - box[1]
             label = mark_label([across[m] - h / 2, 0, across[m] + h / 2, w], top, bottom)
-            if label is None:
+            if label is None or label not in params.marks:
                 break
             word_index, position = _slot(structure[li], letter_along, along[m])
             placed.append((li, word_index, position, label, [int(v) for v in box]))

@@ -2,6 +2,7 @@ import numpy as np
 from skimage import draw
 
 from ocr.page import read_page
+from ocr.params import DEFAULT
 from ocr.punctuation import mark_label
 from ocr_drawing import draw_dot, text_page
 from training.glyph import CLASSES
@@ -25,12 +26,13 @@ def stroke(page, y0, x0, y1, x1, width=4, ink=0.15):
 
 def test_marks_are_read_from_shape_and_position():
     page = text_page([["THE", "LIFT"], ["TE", "LT"]])
-    draw_dot(page, 116, 214, 3)
+    draw_dot(page, 117, 224, 4)
     stroke(page, 112, 452, 128, 446)
     stroke(page, 172, 176, 172, 206)
     stroke(page, 173, 176, 173, 206)
     stroke(page, 174, 176, 174, 206)
-    assert read_page(page, AlwaysT()).text == "TTT. TTTT,\nTT- TT"
+    assert read_page(page, AlwaysT(), DEFAULT.with_(marks=".,-'")).text == "TTT. TTTT,\nTT- TT"
+    assert read_page(page, AlwaysT()).text == "TTT TTTT,\nTT- TT"
 
 
 def test_mark_label_by_position_in_the_line():
