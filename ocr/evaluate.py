@@ -4,22 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
+from training.metrics import edit_distance
+
 PAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
-
-
-def edit_distance(a, b):
-    """Levenshtein distance between two sequences (strings or lists)."""
-    a, b = list(a), list(b)
-    if len(a) < len(b):
-        a, b = b, a
-    previous = np.arange(len(b) + 1)
-    for i, x in enumerate(a, 1):
-        current = np.empty_like(previous)
-        current[0] = i
-        for j, y in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
-        previous = current
-    return int(previous[-1])
 
 
 def cer(predicted, truth):
