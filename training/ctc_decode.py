@@ -94,7 +94,7 @@ def beam_search(probs, alphabet, beam_width=8, prune=1e-4):
     beams = {(): (0.0, -np.inf)}
     for t in range(len(logp)):
         row = logp[t]
-        candidates = np.flatnonzero(row > np.log(prune))
+        candidates = np.flatnonzero(row >= np.log(max(prune, 1e-30)))
         nxt = defaultdict(lambda: [-np.inf, -np.inf])
         for prefix, (pb, pnb) in beams.items():
             total = _logsumexp(pb, pnb)
