@@ -111,6 +111,42 @@ def prepare_out_dir(out_dir):
 MODEL_HELP = "Classifier: 'cnn', 'mlp', 'torch-mlp' or a model file path."
 
 
+def engine_options(command):
+    """``--engine``, ``--line-model`` and ``--lexicon`` of the page-reading commands."""
+    command = click.option("--lexicon", default="none", show_default=True,
+                           help="Correct unsure letters-only words: 'en' (English list), 'none', or a file of "
+                                "words, one per line.")(command)
+    command = click.option("--line-model", default="line", show_default=True,
+                           help="CTC line recogniser: 'line' (shipped) or a model file path.")(command)
+    return click.option("--engine", type=click.Choice(["glyph", "line", "auto"]), default="auto", show_default=True,
+                        help="glyph: cut and classify letters; line: read whole lines (CTC); auto: lines with "
+                             "touching letters by the line engine (glyph when no line model is found).")(command)
+
+
+def read_options_or_fail(engine, line_model, lexicon):
+    """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
+    from ocr.lexicon import LexiconError, load_lexicon
+    from training.classifier import resolve_model_path
+    from training.line_model import load_line_model
+    from training.model_errors import ModelFormatError
+
+    try:
+        words = load_lexicon(lexicon)
+    except LexiconError as exc:
+        fail(first_line(exc))
+    recogniser = None
+    if engine != "glyph":
+        try:
+            recogniser = load_line_model(resolve_model_path(line_model))
+        except FileNotFoundError as exc:
+            if engine == "line" or line_model != "line":
+                fail(first_line(exc))
+            engine = "glyph"
+        except (ModelFormatError, OSError, ValueError) as exc:
+            fail(first_line(exc))
+    return {"engine": engine, "recogniser": recogniser, "lexicon": words}
+
+
 def first_line(exc):
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -146,7 +182,8 @@ def suffixed(path, stem_suffix, several):
               help="Write boxes and predictions drawn on the page (PNG; suffixed per image when several).")
 @click.option("--crops", "crops_path", type=click.Path(dir_okay=False), default=None,
               help="Write a PNG grid of the normalised 32x32 crops (suffixed per image when several).")
-def read(images, model, fmt, overlay_path, crops_path):
+@engine_options
+def read(images, model, fmt, overlay_path, crops_path, engine, line_model, lexicon):
     """Read the handwritten block capitals on IMAGE files (or directories of images)."""
     from tqdm import tqdm
 
@@ -154,6 +191,7 @@ def read(images, model, fmt, overlay_path, crops_path):
     from ocr.page import load_image, overlay, read_page
 
     classifier = load_model_or_fail(model, classifier=True)
+    options = read_options_or_fail(engine, line_model, lexicon)
     paths = expand_inputs(images)
     if not paths:
         fail("no images found in " + ", ".join(images))
@@ -165,7 +203,7 @@ def read(images, model, fmt, overlay_path, crops_path):
     for path in bar:
         try:
             image = load_image(path)
-            result = read_page(image, classifier)
+            result = read_page(image, classifier, **options)
             if overlay_path:
                 overlay(image, result, suffixed(overlay_path, path.stem, several))
             if crops_path:
@@ -197,23 +235,25 @@ def read(images, model, fmt, overlay_path, crops_path):
 @click.option("--pages", "pages_dir", required=True, type=click.Path(),
               help="Folder of NAME.jpg|png pages with NAME.txt truth beside them.")
 @click.option("--model", default="cnn", show_default=True, help=MODEL_HELP)
+@engine_options
 @FORMAT_OPTION
-def evaluate_ocr(pages_dir, model, fmt):
+def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
     """Score page reading against truth text: CER, WER and line-count match per page."""
     from ocr.evaluate import evaluate_pages, overall
 
     if not Path(pages_dir).is_dir():
         fail(f"{pages_dir}: no such directory")
     classifier = load_model_or_fail(model, classifier=True)
+    options = read_options_or_fail(engine, line_model, lexicon)
     try:
-        rows = evaluate_pages(pages_dir, classifier)
+        rows = evaluate_pages(pages_dir, classifier, **options)
     except OCRError as exc:
         fail(first_line(exc))
     if not rows:
         fail(f"{pages_dir}: no NAME.jpg|png pages with NAME.txt truth")
     total = overall(rows)
     if fmt == "json":
-        keep = ("page", "cer", "wer", "lines", "truth_lines", "lines_match", "chars", "text")
+        keep = ("page", "cer", "wer", "lines", "truth_lines", "lines_match", "chars", "text", "seconds")
         click.echo(json.dumps({"pages": [{k: r[k] for k in keep} for r in rows], "overall": total}))
         return
     width = max(len("page"), max(len(r["page"]) for r in rows))
@@ -228,13 +268,14 @@ def evaluate_ocr(pages_dir, model, fmt):
 @cli.command("make-samples")
 @click.option("--out", "out_dir", default="sample_images", show_default=True, type=click.Path(file_okay=False))
 @click.option("--pages", "n_pages", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--touching", is_flag=True, help="Every letter touches or overlaps its neighbours.")
 @DATA_DIR_OPTION
 @SEED_OPTION
-def make_samples(out_dir, n_pages, data_dir, seed):
+def make_samples(out_dir, n_pages, touching, data_dir, seed):
     """Compose example pages from NIST36 test-split glyphs: NAME.png + NAME.txt."""
     from ocr.synth import write_samples
 
-    for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed):
+    for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed, touching):
         click.echo(f"wrote {path} and {path.with_suffix('.txt').name}")
 
 
@@ -387,12 +428,14 @@ train_torch_cmd("torch-mlp")
 @click.option("--valid-lines", default=300, show_default=True, type=click.IntRange(1),
               help="Fixed validation lines built from NIST36 valid glyphs.")
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1))
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Wall-clock budget: the schedule ends (and training stops) when it runs out; not bit-reproducible.")
 @click.option("--out-dir", default="runs/line", show_default=True)
 @SEED_OPTION
 @PROGRESS_OPTION
 @FORMAT_OPTION
-def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_size, lr, valid_lines, threads, out_dir,
-                   seed, progress, fmt):
+def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_size, lr, valid_lines, threads, minutes,
+                   out_dir, seed, progress, fmt):
     """CTC line recogniser on synthetic lines of real glyphs; keeps the best-validation-CER checkpoint."""
     from training.line_synth import fixed_line_set, training_bank
     from training.plots import curves
@@ -408,7 +451,7 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
 
     path, hist = train_line(bank, valid, epochs=epochs, steps_per_epoch=steps_per_epoch, batch_size=batch_size,
                             lr=lr, seed=seed, out_path=out / "line.pt", progress=progress, threads=threads,
-                            on_epoch=plot)
+                            on_epoch=plot, time_budget=minutes * 60 if minutes else None)
     best = hist["best_epoch"] - 1
     result = {"model": str(path), "best_epoch": best + 1, "valid_cer": hist["valid_cer"][best],
               "seconds": round(hist["seconds"], 1), "glyphs": len(bank)}

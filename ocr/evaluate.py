@@ -1,5 +1,6 @@
 """Compare recognised page text with ground truth."""
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -49,15 +50,17 @@ def page_pairs(folder):
     return pairs
 
 
-def evaluate_pages(folder, classifier):
+def evaluate_pages(folder, classifier, **read_options):
     """Read and score every page in ``folder``.
+
+    ``read_options`` (``engine``, ``recogniser``, ``lexicon``) go to ``ocr.page.read_page``.
 
     Returns
     -------
     rows : list of dict
         One per page with ``page``, ``cer``, ``wer``, ``lines``,
         ``truth_lines``, ``lines_match``, ``chars`` (truth character count),
-        ``text`` and ``truth``.
+        ``text``, ``truth`` and ``seconds`` (reading time).
     """
     from .page import load_image, read_page
 
@@ -66,12 +69,14 @@ def evaluate_pages(folder, classifier):
     rows = []
     for image_path, truth_path in page_pairs(folder):
         truth = truth_path.read_text().strip("\n")
-        result = read_page(load_image(image_path), classifier)
+        started = time.perf_counter()
+        result = read_page(load_image(image_path), classifier, **read_options)
         row = {"page": image_path.name}
         row.update(score_text(result.text, truth))
         row["chars"] = len("".join(truth.split()))
         row["text"] = result.text
         row["truth"] = truth
+        row["seconds"] = time.perf_counter() - started
         rows.append(row)
     return rows
 

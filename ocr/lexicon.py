@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from training.ctc_decode import Decoded, encode, label_log_prob
+from training.glyph import CLASSES
 from training.line_text import english_words
 
 from .errors import OCRError
@@ -201,3 +202,28 @@ def correct_ctc_line(decoded, probs, alphabet, lexicon, unsure=UNSURE, margin=MA
     out_conf.extend(conf[pos:])
     out_frames.extend(frames[pos:])
     return Decoded("".join(out_text), np.array(out_conf, float), np.array(out_frames, int).reshape(-1, 2))
+
+
+def correct_glyph_words(labels, conf, probs, words, lexicon, **kwargs):
+    """Page labels and confidences with every unsure letters-only word corrected (:func:`correct_glyph_word`).
+
+    Parameters
+    ----------
+    labels : list of str
+        One class character per glyph of the page.
+    conf : (N,) array
+    probs : (N, 36) array
+    words : iterable of lists of glyph indices
+    lexicon : Lexicon or None
+    kwargs
+        ``unsure``, ``margin``, ``min_length`` of :func:`correct_glyph_word`.
+    """
+    if lexicon is None:
+        return labels, conf
+    labels, conf = list(labels), np.array(conf, float)
+    for word in words:
+        text = correct_glyph_word("".join(labels[i] for i in word), probs[word], lexicon, CLASSES, **kwargs)
+        for i, ch in zip(word, text):
+            if ch != labels[i]:
+                labels[i], conf[i] = ch, probs[i, CLASSES.index(ch)]
+    return labels, conf

@@ -6,6 +6,8 @@ import numpy as np
 
 from .errors import ImageError
 from .find_letters import find_letters
+from .lexicon import correct_glyph_words
+from .line_engine import line_positions, read_lines, replace_lines, touching_lines
 from .lines import estimate_skew, layout
 from .normalise import normalise_crops
 from .recognise import predict_proba, word_context
@@ -81,13 +83,21 @@ class PageResult:
         }
 
 
-def read_page(image, classifier):
+def read_page(image, classifier, engine="glyph", recogniser=None, lexicon=None):
     """Recognise the block capitals on a page image.
 
     Parameters
     ----------
     image : (H, W) or (H, W, 3) array
     classifier : object with ``predict_proba(rows) -> (N, 36)``
+    engine : {'glyph', 'line', 'auto'}
+        'glyph' cuts letters and classifies each; 'line' reads every line with
+        ``recogniser`` (``ocr.line_engine``); 'auto' reads lines holding
+        touching letters with the line engine and the rest glyph by glyph.
+    recogniser : training.line_model.LineRecogniser, optional
+        Needed for 'line' and 'auto'.
+    lexicon : ocr.lexicon.Lexicon, optional
+        Corrects unsure letters-only words (both engines).
 
     Returns
     -------
@@ -101,18 +111,38 @@ def read_page(image, classifier):
     if len(boxes) == 0:
         return PageResult([], shape, 0.0)
     skew = estimate_skew(boxes)
+    if engine == "line":
+        return PageResult(_line_engine(binary, boxes, layout(boxes, skew), skew, recogniser, lexicon), shape, skew)
+    found = boxes
     rows = normalise_crops(binary, boxes, skew)
     probs = predict_proba(rows, classifier)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     structure = layout(boxes, skew)
     labels, conf = word_context(probs, [word for line in structure for word in line])
+    labels, conf = correct_glyph_words(labels, conf, probs, [word for line in structure for word in line], lexicon)
     lines = []
     for line in structure:
         words = [Word([Char([int(v) for v in boxes[i]], labels[i], round(float(conf[i]), 4)) for i in word])
                  for word in line]
         lines.append(Line(words))
     order = [i for line in structure for word in line for i in word]
-    return PageResult(lines, shape, skew, rows[order], [labels[i] for i in order])
+    result = PageResult(lines, shape, skew, rows[order], [labels[i] for i in order])
+    if engine == "auto":
+        whole = layout(found, skew)
+        chosen = [line for line, touching in zip(whole, touching_lines(found, whole)) if touching]
+        if chosen:
+            height = float(np.median(found[:, 2] - found[:, 0]))
+            result.lines = replace_lines(lines, line_positions(boxes, structure, skew),
+                                         _line_engine(binary, found, chosen, skew, recogniser, lexicon, keep_empty=True),
+                                         line_positions(found, chosen, skew), 0.5 * height)
+            result.lines = [line for line in result.lines if line.words]
+    return result
+
+
+def _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=False):
+    lines = [Line([Word([Char(box, label, round(conf, 4)) for box, label, conf in word]) for word in words])
+             for words in read_lines(binary, boxes, structure, skew, recogniser, lexicon)]
+    return lines if keep_empty else [line for line in lines if line.words]
 
 
 def _decode(path):

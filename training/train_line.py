@@ -41,12 +41,22 @@ def evaluate_lines(net, strips, texts, alphabet, batch_size=64):
     return loss_sum / max(chars, 1), line_cer(predicted, texts)
 
 
+def learning_rate(progress, peak, warmup=0.05, floor=0.02):
+    """Linear warm-up to ``peak`` over the first ``warmup`` of training, then cosine decay to ``floor * peak``."""
+    if progress < warmup:
+        return peak * (0.1 + 0.9 * progress / warmup)
+    t = min(1.0, (progress - warmup) / (1 - warmup))
+    return peak * (floor + (1 - floor) * 0.5 * (1 + np.cos(np.pi * t)))
+
+
 def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e-3, seed=0, out_path="runs/line/line.pt",
-               arch=None, progress=True, threads=2, weight_decay=1e-4, on_epoch=None):
+               arch=None, progress=True, threads=2, weight_decay=1e-4, on_epoch=None, time_budget=None):
     """Train a :class:`training.line_model.LineCTC` and keep the checkpoint with the lowest valid CER.
 
     Every batch is ``batch_size`` fresh lines from :func:`training.line_synth.make_lines` over
-    ``bank``; AdamW with a one-cycle schedule peaking at ``lr`` over ``epochs * steps_per_epoch`` steps.
+    ``bank``; AdamW with :func:`learning_rate` (warm-up, cosine decay) over ``epochs * steps_per_epoch``
+    steps, or over ``time_budget`` seconds of wall-clock time when that comes first (training then stops
+    early, so a run on a shared machine still ends annealed; such runs are not bit-reproducible).
     After every epoch the model is scored on the fixed ``valid`` lines, the best checkpoint is written to
     ``out_path`` and the latest to ``out_path`` with suffix ``.last.pt``.
 
@@ -63,6 +73,8 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
         Show a tqdm bar per epoch on stderr.
     on_epoch : callable, optional
         Called with the history dict after every epoch (plots).
+    time_budget : float, optional
+        Seconds; the schedule follows whichever of steps and time is further along.
 
     Returns
     -------
@@ -76,34 +88,42 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
     alphabet = arch["alphabet"]
     net = build(arch)
     settings = dict(epochs=epochs, steps_per_epoch=steps_per_epoch, batch_size=batch_size, lr=lr, seed=seed,
-                    weight_decay=weight_decay, optimizer="AdamW+OneCycle", glyphs=len(bank))
+                    weight_decay=weight_decay, optimizer="AdamW+cosine", glyphs=len(bank), time_budget=time_budget)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps_per_epoch, pct_start=0.1)
+    total_steps, done = epochs * steps_per_epoch, 0
     history = {"train_loss": [], "valid_loss": [], "train_cer": [], "valid_cer": []}
     best, out_path = np.inf, Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
+    epoch, fraction = 0, 0.0
+    while fraction < 1.0:
+        epoch += 1
         net.train()
-        loss_sum, predicted, truth = 0.0, [], []
+        loss_sum, n_steps, predicted, truth = 0.0, 0, [], []
         bar = tqdm(range(steps_per_epoch), desc=f"line epoch {epoch}/{epochs}", leave=False, disable=not progress,
                    unit="batch")
         for step in bar:
+            for group in opt.param_groups:
+                group["lr"] = learning_rate(fraction, lr)
             strips, texts = make_lines(bank, batch_size, rng)
             loss, logp, lengths = ctc_batch_loss(net, strips, texts, alphabet)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
-            sched.step()
             loss_sum += loss.item()
+            n_steps += 1
+            done += 1
             bar.set_postfix(loss=f"{loss.item():.3f}")
-            if step >= steps_per_epoch - 3:
+            fraction = max(done / total_steps, (time.perf_counter() - start) / time_budget if time_budget else 0.0)
+            if step >= steps_per_epoch - 3 or fraction >= 1.0:
                 probs = logp.detach().exp().numpy()
                 predicted += [greedy_decode(probs[: lengths[j], j], alphabet).text for j in range(len(texts))]
                 truth += texts
+            if fraction >= 1.0:
+                break
         valid_loss, valid_cer = evaluate_lines(net, *valid, alphabet)
-        for key, value in (("train_loss", loss_sum / steps_per_epoch), ("train_cer", line_cer(predicted, truth)),
+        for key, value in (("train_loss", loss_sum / n_steps), ("train_cer", line_cer(predicted, truth)),
                            ("valid_loss", valid_loss), ("valid_cer", valid_cer)):
             history[key].append(value)
         history["seconds"] = time.perf_counter() - start
