@@ -19,6 +19,8 @@ from .split import typical_width
 CROP_MARGIN = 0.4
 HALF_WIDTH = 0.45
 RUN_RATIO = 1.3
+BAND_FRACTION = 0.3
+BAND_LIMITS = (0.75, 1.05)
 
 
 def line_frame(boxes, angle, margin=CROP_MARGIN):
@@ -59,6 +61,20 @@ def line_frame(boxes, angle, margin=CROP_MARGIN):
     return origin, along, across, (rows, max(cols, 1)), height
 
 
+def band_height(ink, box_height, fraction=BAND_FRACTION, limits=BAND_LIMITS):
+    """Letter height of a level line crop from its ink rows.
+
+    The rows holding at least ``fraction`` of the busiest row's ink span the
+    capitals' band; unlike box heights it is not inflated by touching letters
+    on different baselines. Clipped to ``limits`` times the median box height.
+    """
+    counts = np.asarray(ink).sum(axis=1)
+    if counts.max() == 0:
+        return float(box_height)
+    band = np.flatnonzero(counts >= fraction * counts.max())
+    return float(np.clip(band[-1] - band[0] + 1, limits[0] * box_height, limits[1] * box_height))
+
+
 def sample_crop(binary, origin, along, across, shape):
     """Boolean ink ``shape`` sampled from a binary page (0 ink / 1 paper) on the crop grid."""
     r, q = np.mgrid[0: shape[0], 0: shape[1]].astype(np.float32)
@@ -68,7 +84,7 @@ def sample_crop(binary, origin, along, across, shape):
     return paper < 0.5
 
 
-def char_boxes(decoded, strip, scale, origin, along, across, half_width=HALF_WIDTH):
+def char_boxes(decoded, strip, scale, top, origin, along, across, half_width=HALF_WIDTH):
     """Approximate page boxes ``(len(text), 4)`` of decoded characters (spaces get empty boxes).
 
     Each character spans from its CTC run's centre half-way to its neighbours'
@@ -85,8 +101,10 @@ def char_boxes(decoded, strip, scale, origin, along, across, half_width=HALF_WID
         left = max(centres[i] - cap, (centres[i - 1] + centres[i]) / 2 if i > 0 else -np.inf, 0)
         right = min(centres[i] + cap, (centres[i] + centres[i + 1]) / 2 if i + 1 < n else np.inf, strip.shape[1])
         ink_rows = np.flatnonzero(strip[:, int(left): max(int(np.ceil(right)), int(left) + 1)].any(axis=1))
-        top, bottom = (ink_rows[0], ink_rows[-1] + 1) if ink_rows.size else (0, LINE_HEIGHT)
-        corners = np.array([[top, left], [top, right], [bottom, left], [bottom, right]], float) / scale
+        y1, y2 = (ink_rows[0], ink_rows[-1] + 1) if ink_rows.size else (0, LINE_HEIGHT)
+        corners = np.array([[y1, left], [y1, right], [y2, left], [y2, right]], float)
+        corners[:, 0] += top
+        corners /= scale
         page = origin + corners[:, 1:2] * along + corners[:, 0:1] * across
         boxes[i] = [np.floor(page[:, 0].min()), np.floor(page[:, 1].min()),
                     np.ceil(page[:, 0].max()), np.ceil(page[:, 1].max())]
@@ -119,14 +137,15 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None):
     for line in structure:
         idx = [i for word in line for i in word]
         origin, along, across, shape, height = line_frame(boxes[idx], angle)
-        strip, scale = line_input(sample_crop(binary, origin, along, across, shape), height)
-        frames.append((origin, along, across, scale))
+        ink = sample_crop(binary, origin, along, across, shape)
+        strip, scale, top = line_input(ink, band_height(ink, height))
+        frames.append((origin, along, across, scale, top))
         strips.append(strip)
     posteriors = recogniser.posteriors(strips) if strips else []
     out = []
-    for strip, probs, (origin, along, across, scale) in zip(strips, posteriors, frames):
+    for strip, probs, (origin, along, across, scale, top) in zip(strips, posteriors, frames):
         decoded = correct_ctc_line(greedy_decode(probs, recogniser.alphabet), probs, recogniser.alphabet, lexicon)
-        cboxes = char_boxes(decoded, strip, scale, origin, along, across)
+        cboxes = char_boxes(decoded, strip, scale, top, origin, along, across)
         words, current = [], []
         for ch, box, conf in zip(decoded.text, cboxes, decoded.confidence):
             if ch == " ":

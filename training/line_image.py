@@ -32,9 +32,11 @@ def line_input(ink, letter_height, stroke=LINE_STROKE):
     Returns
     -------
     strip : (LINE_HEIGHT, W) float32 array
-        Strip column ``c`` shows crop column ``c / scale``.
+        Strip pixel ``(r, c)`` shows crop pixel ``((r + top) / scale, c / scale)``.
     scale : float
         Strip px per crop px.
+    top : int
+        Scaled crop row shown in the strip's first row.
     """
     ink = np.asarray(ink, bool)
     h, w = ink.shape
@@ -51,4 +53,4 @@ def line_input(ink, letter_height, stroke=LINE_STROKE):
     s1, s2 = max(y0, 0), min(y0 + LINE_HEIGHT, out_h)
     if s2 > s1:
         strip[s1 - y0: s2 - y0] = small[s1:s2]
-    return binary_line(strip), scale
+    return binary_line(strip), scale, y0

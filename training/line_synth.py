@@ -189,7 +189,7 @@ def render_line(text, bank, rng, letter_height=LETTER_HEIGHT, spacing=None):
     if spacing is None:
         spacing = rng.choice(list(SPACING_ODDS), p=list(SPACING_ODDS.values()))
     gap_mean = rng.uniform(*SPACING_MODES[spacing]) * letter_height
-    line_scale = rng.uniform(0.88, 1.12)
+    line_scale = rng.uniform(0.8, 1.15)
     height = letter_height * line_scale
     slant = rng.normal(0, 0.12)
     slope = rng.uniform(-0.025, 0.025)
