@@ -265,6 +265,33 @@ def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
                f"{total['lines_match']}/{total['pages']} pages match")
 
 
+@cli.command("evaluate-lines")
+@click.option("--line-model", default="line", show_default=True, help="'line' (shipped) or a model file path.")
+@click.option("--split", type=click.Choice(["test", "valid"]), default="test", show_default=True,
+              help="NIST36 split whose glyphs compose the lines.")
+@click.option("--lines", "n_lines", default=500, show_default=True, type=click.IntRange(1))
+@click.option("--spacing", type=click.Choice(["wide", "normal", "touching", "overlapping"]), default=None,
+              help="Only this letter spacing (default: the training mix).")
+@click.option("--lexicon", default="en", show_default=True, help="'en', 'none' or a file of words.")
+@DATA_DIR_OPTION
+@SEED_OPTION
+@FORMAT_OPTION
+def evaluate_lines_cmd(line_model, split, n_lines, spacing, lexicon, data_dir, seed, fmt):
+    """Line CER of the CTC recogniser on synthetic lines of NIST36 glyphs, without and with the lexicon."""
+    from ocr.evaluate import evaluate_line_set
+    from training.line_synth import fixed_line_set
+
+    options = read_options_or_fail("line", line_model, lexicon)
+    strips, texts = load_data_or_fail(fixed_line_set, split, data_dir, n_lines, seed + 1234, spacing)
+    result = evaluate_line_set(options["recogniser"], strips, texts, options["lexicon"])
+    result.update(split=split, spacing=spacing or "mix", lexicon=lexicon)
+    emit(result, fmt, [f"{n_lines} {spacing or 'mixed-spacing'} lines from {split} glyphs: CER {result['cer']:.4f}, "
+                       f"with lexicon {lexicon} {result['cer_lexicon']:.4f}",
+                       f"lexicon changed {result['words_changed']} words ({result['changes_right']} right, "
+                       f"{result['changes_wrong']} wrong, {result['digit_words_changed']} with digits); "
+                       f"{1000 * result['seconds_per_line']:.1f} ms per line"])
+
+
 @cli.command("make-samples")
 @click.option("--out", "out_dir", default="sample_images", show_default=True, type=click.Path(file_okay=False))
 @click.option("--pages", "n_pages", default=3, show_default=True, type=click.IntRange(1))
