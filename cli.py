@@ -441,7 +441,7 @@ train_torch_cmd("torch-mlp")
 
 @train.command("line")
 @DATA_DIR_OPTION
-@click.option("--pool", type=click.Path(dir_okay=False, exists=True), default=None, envvar="OCR_POOL_PATH",
+@click.option("--pool", type=click.Path(dir_okay=False, exists=True), default=None,
               help="EMNIST-style pool .npz whose capitals and digits are added to the training glyphs "
                    "(else $OCR_POOL_PATH; none when unset).")
 @click.option("--extra-train-dir", "extra_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),

@@ -94,3 +94,20 @@ def test_bad_model_files_raise_one_line_errors(tmp_path):
         load_line_model(truncated)
     with pytest.raises(FileNotFoundError):
         load_line_model(tmp_path / "missing.pt")
+
+
+def test_pool_errors_are_data_errors(tmp_path):
+    from training.data import DataFormatError, DataNotFoundError
+    from training.line_synth import pool_bank
+
+    with pytest.raises(DataNotFoundError, match="glyph pool not found"):
+        pool_bank(tmp_path / "missing.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"junk")
+    with pytest.raises(DataFormatError):
+        pool_bank(bad)
+    good = tmp_path / "pool.npz"
+    images = np.zeros((3, 28, 28), np.uint8)
+    images[:, 4:24, 10:14] = 255
+    np.savez(good, images=images, labels=np.array(["A", "a", "7"]))
+    assert sorted(pool_bank(good).crops) == ["7", "A"]

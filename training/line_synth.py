@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage as ndi
 
-from .data import CLASSES, load_split, read_split_file, rows_to_images
+from .data import CLASSES, DataFormatError, DataNotFoundError, load_split, read_split_file, rows_to_images
 from .line_image import LETTER_HEIGHT, LINE_HEIGHT, binary_line
-from .line_text import random_line_text
+from .line_text import PUNCTUATION, random_line_text
 
 POOL_ENV_VAR = "OCR_POOL_PATH"
 SPACING_MODES = {"wide": (0.3, 0.7), "normal": (0.05, 0.3), "touching": (-0.06, 0.04), "overlapping": (-0.2, -0.04)}
@@ -80,9 +80,19 @@ def pool_path(pool=None):
 
 
 def pool_bank(path):
-    """Capitals and digits of an EMNIST-style pool ``.npz`` (``images`` (N, 28, 28) uint8, ``labels`` (N,) str)."""
-    with np.load(path) as blob:
-        images, labels = blob["images"], blob["labels"].astype(str)
+    """Capitals and digits of an EMNIST-style pool ``.npz`` (``images`` (N, 28, 28) uint8, ``labels`` (N,) str).
+
+    Raises
+    ------
+    DataNotFoundError, DataFormatError
+    """
+    if not Path(path).is_file():
+        raise DataNotFoundError(f"glyph pool not found: {path} (pass --pool or set {POOL_ENV_VAR})")
+    try:
+        with np.load(path) as blob:
+            images, labels = blob["images"], blob["labels"].astype(str)
+    except Exception as exc:  # numpy raises many types for a bad file
+        raise DataFormatError(f"{path}: not a glyph pool .npz with images and labels ({type(exc).__name__})") from None
     keep = np.isin(labels, list(CLASSES))
     return bank_from_images(images[keep], labels[keep], paper_is_one=False)
 
@@ -257,7 +267,7 @@ def make_lines(bank, n, rng, clutter=True, spacing=None):
     images, texts = [], []
     while len(images) < n:
         text = random_line_text(rng)
-        if any(ch not in " .,-'!?:/+" and ch not in bank.crops for ch in text):
+        if any(ch not in " " + PUNCTUATION and ch not in bank.crops for ch in text):
             continue
         image = render_line(text, bank, rng, spacing=spacing)
         images.append(add_clutter(image, rng) if clutter else image)
