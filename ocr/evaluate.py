@@ -94,8 +94,10 @@ def overall(rows):
     }
 
 
-def evaluate_line_set(recogniser, strips, texts, lexicon=None):
+def evaluate_line_set(recogniser, strips, texts, lexicon=None, **lexicon_options):
     """Line CER of the CTC recogniser on fixed synthetic lines, without and with a lexicon.
+
+    ``lexicon_options`` (``unsure``, ``margin``, ``min_length``) go to ``ocr.lexicon.correct_ctc_line``.
 
     Returns
     -------
@@ -114,7 +116,7 @@ def evaluate_line_set(recogniser, strips, texts, lexicon=None):
     posteriors = recogniser.posteriors(strips)
     plain = [greedy_decode(p, recogniser.alphabet) for p in posteriors]
     seconds = time.perf_counter() - started
-    fixed = [correct_ctc_line(d, p, recogniser.alphabet, lexicon) for d, p in zip(plain, posteriors)]
+    fixed = [correct_ctc_line(d, p, recogniser.alphabet, lexicon, **lexicon_options) for d, p in zip(plain, posteriors)]
     changed = right = wrong = digits = 0
     for before, after, truth in zip(plain, fixed, texts):
         a, b, t = before.text.split(" "), after.text.split(" "), truth.split(" ")
