@@ -451,7 +451,7 @@ train_torch_cmd("torch-mlp")
               help="Batches of fresh synthetic lines per epoch.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
 @click.option("--lr", default=2e-3, show_default=True, type=click.FloatRange(min=0, min_open=True),
-              help="Peak learning rate of the one-cycle AdamW schedule.")
+              help="Peak learning rate of the AdamW schedule (warm-up, then cosine decay).")
 @click.option("--valid-lines", default=300, show_default=True, type=click.IntRange(1),
               help="Fixed validation lines built from NIST36 valid glyphs.")
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1))
