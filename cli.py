@@ -137,6 +137,42 @@ def prepare_out_dir(out_dir):
 MODEL_HELP = "Classifier: 'cnn', 'mlp', 'torch-mlp' or a model file path."
 
 
+def engine_options(command):
+    """``--engine``, ``--line-model`` and ``--lexicon`` of the page-reading commands."""
+    command = click.option("--lexicon", default="none", show_default=True,
+                           help="Correct unsure letters-only words: 'en' (English list), 'none', or a file of "
+                                "words, one per line.")(command)
+    command = click.option("--line-model", default="line", show_default=True,
+                           help="CTC line recogniser: 'line' (shipped) or a model file path.")(command)
+    return click.option("--engine", type=click.Choice(["glyph", "line", "auto"]), default="auto", show_default=True,
+                        help="glyph: cut and classify letters; line: read whole lines (CTC); auto: lines with "
+                             "touching letters by the line engine (glyph when no line model is found).")(command)
+
+
+def read_options_or_fail(engine, line_model, lexicon):
+    """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
+    from ocr.lexicon import LexiconError, load_lexicon
+    from training.classifier import resolve_model_path
+    from training.line_model import load_line_model
+    from training.model_errors import ModelFormatError
+
+    try:
+        words = load_lexicon(lexicon)
+    except LexiconError as exc:
+        fail(first_line(exc))
+    recogniser = None
+    if engine != "glyph":
+        try:
+            recogniser = load_line_model(resolve_model_path(line_model))
+        except FileNotFoundError as exc:
+            if engine == "line" or line_model != "line":
+                fail(first_line(exc))
+            engine = "glyph"
+        except (ModelFormatError, OSError, ValueError) as exc:
+            fail(first_line(exc))
+    return {"engine": engine, "recogniser": recogniser, "lexicon": words}
+
+
 def first_line(exc):
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -184,8 +220,10 @@ def suffixed(path, stem_suffix, several):
               help="Write boxes and predictions drawn on the page (PNG; suffixed per page when several).")
 @click.option("--crops", "crops_path", type=click.Path(dir_okay=False), default=None,
               help="Write a PNG grid of the normalised 32x32 crops (suffixed per page when several).")
+@engine_options
 @PROGRESS_OPTION
-def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, progress):
+def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, engine, line_model, lexicon,
+         progress):
     """Read the handwritten block capitals on IMAGE files, PDFs, folders, or - (stdin)."""
     from tqdm import tqdm
 
@@ -213,7 +251,7 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             fail(f"--output-dir {output_dir}: cannot create ({first_line(exc)})")
-    reader = Reader(load_model_or_fail(model, classifier=True))
+    reader = Reader(load_model_or_fail(model, classifier=True), **read_options_or_fail(engine, line_model, lexicon))
     stems = unique_stems(sources)
     streaming = fmt in ("text", "jsonl") and not (output_path or output_dir)
     collected, late_errors, failed = [], [], 0
@@ -270,23 +308,25 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
 @click.option("--pages", "pages_dir", required=True, type=click.Path(),
               help="Folder of NAME.jpg|png pages with NAME.txt truth beside them.")
 @click.option("--model", default="cnn", show_default=True, help=MODEL_HELP)
+@engine_options
 @FORMAT_OPTION
-def evaluate_ocr(pages_dir, model, fmt):
+def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
     """Score page reading against truth text: CER, WER and line-count match per page."""
     from ocr.evaluate import evaluate_pages, overall
 
     if not Path(pages_dir).is_dir():
         fail(f"{pages_dir}: no such directory")
     classifier = load_model_or_fail(model, classifier=True)
+    options = read_options_or_fail(engine, line_model, lexicon)
     try:
-        rows = evaluate_pages(pages_dir, classifier)
+        rows = evaluate_pages(pages_dir, classifier, **options)
     except OCRError as exc:
         fail(first_line(exc))
     if not rows:
         fail(f"{pages_dir}: no NAME.jpg|png pages with NAME.txt truth")
     total = overall(rows)
     if fmt == "json":
-        keep = ("page", "cer", "wer", "lines", "truth_lines", "lines_match", "chars", "text")
+        keep = ("page", "cer", "wer", "lines", "truth_lines", "lines_match", "chars", "text", "seconds")
         click.echo(json.dumps({"pages": [{k: r[k] for k in keep} for r in rows], "overall": total}))
         return
     width = max(len("page"), max(len(r["page"]) for r in rows))
@@ -298,16 +338,44 @@ def evaluate_ocr(pages_dir, model, fmt):
                f"{total['lines_match']}/{total['pages']} pages match")
 
 
+@cli.command("evaluate-lines")
+@click.option("--line-model", default="line", show_default=True, help="'line' (shipped) or a model file path.")
+@click.option("--split", type=click.Choice(["test", "valid"]), default="test", show_default=True,
+              help="NIST36 split whose glyphs compose the lines.")
+@click.option("--lines", "n_lines", default=500, show_default=True, type=click.IntRange(1))
+@click.option("--spacing", type=click.Choice(["wide", "normal", "touching", "overlapping"]), default=None,
+              help="Only this letter spacing (default: the training mix).")
+@click.option("--lexicon", default="en", show_default=True, help="'en', 'none' or a file of words.")
+@DATA_DIR_OPTION
+@SEED_OPTION
+@FORMAT_OPTION
+def evaluate_lines_cmd(line_model, split, n_lines, spacing, lexicon, data_dir, seed, fmt):
+    """Line CER of the CTC recogniser on synthetic lines of NIST36 glyphs, without and with the lexicon."""
+    from ocr.evaluate import evaluate_line_set
+    from training.line_synth import fixed_line_set
+
+    options = read_options_or_fail("line", line_model, lexicon)
+    strips, texts = load_data_or_fail(fixed_line_set, split, data_dir, n_lines, seed + 1234, spacing)
+    result = evaluate_line_set(options["recogniser"], strips, texts, options["lexicon"])
+    result.update(split=split, spacing=spacing or "mix", lexicon=lexicon)
+    emit(result, fmt, [f"{n_lines} {spacing or 'mixed-spacing'} lines from {split} glyphs: CER {result['cer']:.4f}, "
+                       f"with lexicon {lexicon} {result['cer_lexicon']:.4f}",
+                       f"lexicon changed {result['words_changed']} words ({result['changes_right']} right, "
+                       f"{result['changes_wrong']} wrong, {result['digit_words_changed']} with digits); "
+                       f"{1000 * result['seconds_per_line']:.1f} ms per line"])
+
+
 @cli.command("make-samples")
 @click.option("--out", "out_dir", default="sample_images", show_default=True, type=click.Path(file_okay=False))
 @click.option("--pages", "n_pages", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--touching", is_flag=True, help="Every letter touches or overlaps its neighbours.")
 @DATA_DIR_OPTION
 @SEED_OPTION
-def make_samples(out_dir, n_pages, data_dir, seed):
+def make_samples(out_dir, n_pages, touching, data_dir, seed):
     """Compose example pages from NIST36 test-split glyphs: NAME.png + NAME.txt."""
     from ocr.synth import write_samples
 
-    for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed):
+    for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed, touching):
         click.echo(f"wrote {path} and {path.with_suffix('.txt').name}")
 
 
@@ -489,6 +557,54 @@ def train_torch_cmd(kind):
 
 train_torch_cmd("cnn")
 train_torch_cmd("torch-mlp")
+
+
+@train.command("line")
+@DATA_DIR_OPTION
+@click.option("--pool", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="EMNIST-style pool .npz whose capitals and digits are added to the training glyphs "
+                   "(else $OCR_POOL_PATH; none when unset).")
+@click.option("--extra-train-dir", "extra_dirs", multiple=True, type=click.Path(file_okay=False, exists=True),
+              help="Another NIST36-format folder whose train split is added (repeatable, e.g. nist36-mixed).")
+@click.option("--epochs", default=36, show_default=True, type=click.IntRange(1))
+@click.option("--steps", "steps_per_epoch", default=150, show_default=True, type=click.IntRange(1),
+              help="Batches of fresh synthetic lines per epoch.")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1))
+@click.option("--lr", default=2e-3, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Peak learning rate of the AdamW schedule (warm-up, then cosine decay).")
+@click.option("--valid-lines", default=300, show_default=True, type=click.IntRange(1),
+              help="Fixed validation lines built from NIST36 valid glyphs.")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1))
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Wall-clock budget: the schedule ends (and training stops) when it runs out; not bit-reproducible.")
+@click.option("--out-dir", default="runs/line", show_default=True)
+@SEED_OPTION
+@PROGRESS_OPTION
+@FORMAT_OPTION
+def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_size, lr, valid_lines, threads, minutes,
+                   out_dir, seed, progress, fmt):
+    """CTC line recogniser on synthetic lines of real glyphs; keeps the best-validation-CER checkpoint."""
+    from training.line_synth import fixed_line_set, training_bank
+    from training.plots import curves
+    from training.train_line import train_line
+
+    bank = load_data_or_fail(training_bank, data_dir, pool, extra_dirs)
+    valid = load_data_or_fail(fixed_line_set, "valid", data_dir, valid_lines)
+    out = prepare_out_dir(out_dir)
+
+    def plot(hist):
+        curves({"": hist}, out / "loss.png", "loss", "CTC loss per character")
+        curves({"": hist}, out / "cer.png", "cer", "line CER (greedy)")
+
+    path, hist = train_line(bank, valid, epochs=epochs, steps_per_epoch=steps_per_epoch, batch_size=batch_size,
+                            lr=lr, seed=seed, out_path=out / "line.pt", progress=progress, threads=threads,
+                            on_epoch=plot, time_budget=minutes * 60 if minutes else None)
+    best = hist["best_epoch"] - 1
+    result = {"model": str(path), "best_epoch": best + 1, "valid_cer": hist["valid_cer"][best],
+              "seconds": round(hist["seconds"], 1), "glyphs": len(bank)}
+    emit(result, fmt, [f"best valid CER at epoch {best + 1}: {hist['valid_cer'][best]:.4f} "
+                       f"({len(bank)} training glyphs, {hist['seconds']:.0f} s)",
+                       f"model {path}; plots in {out}: loss.png cer.png"])
 
 
 @cli.command()

@@ -22,6 +22,8 @@ class Reader:
         in the original image's pixels).
     pdf_dpi : float
         Resolution at which PDF pages are rendered.
+    **read_options
+        Passed to :func:`ocr.page.read_page` (``engine``, ``recogniser``, ``lexicon``, ``params``).
 
     Examples
     --------
@@ -31,10 +33,11 @@ class Reader:
     'ROOM PACK MY'
     """
 
-    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI):
+    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, **read_options):
         self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model)
         self.max_pixels = max_pixels
         self.pdf_dpi = pdf_dpi
+        self.read_options = read_options
 
     def iter_read(self, source, errors="raise"):
         """Yield a :class:`PageReading` per page of ``source`` as soon as it is read.
@@ -50,7 +53,7 @@ class Reader:
         """
         try:
             for page in decode_pages(source, max_pixels=self.max_pixels, pdf_dpi=self.pdf_dpi):
-                result = read_page(page.image, self.classifier)
+                result = read_page(page.image, self.classifier, **self.read_options)
                 to_original_pixels(result, page.scale, page.original_shape)
                 yield PageReading(result, page.source, page.page, page.page_count, page.scale, page.image)
         except ImageError as exc:

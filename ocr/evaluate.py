@@ -1,25 +1,13 @@
 """Compare recognised page text with ground truth."""
 import os
+import time
 from pathlib import Path
 
 import numpy as np
 
+from training.metrics import edit_distance
+
 PAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
-
-
-def edit_distance(a, b):
-    """Levenshtein distance between two sequences (strings or lists)."""
-    a, b = list(a), list(b)
-    if len(a) < len(b):
-        a, b = b, a
-    previous = np.arange(len(b) + 1)
-    for i, x in enumerate(a, 1):
-        current = np.empty_like(previous)
-        current[0] = i
-        for j, y in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
-        previous = current
-    return int(previous[-1])
 
 
 def cer(predicted, truth):
@@ -62,15 +50,17 @@ def page_pairs(folder):
     return pairs
 
 
-def evaluate_pages(folder, classifier):
+def evaluate_pages(folder, classifier, **read_options):
     """Read and score every page in ``folder``.
+
+    ``read_options`` (``engine``, ``recogniser``, ``lexicon``) go to ``ocr.page.read_page``.
 
     Returns
     -------
     rows : list of dict
         One per page with ``page``, ``cer``, ``wer``, ``lines``,
         ``truth_lines``, ``lines_match``, ``chars`` (truth character count),
-        ``text`` and ``truth``.
+        ``text``, ``truth`` and ``seconds`` (reading time).
     """
     from .decode import load_image
     from .page import read_page
@@ -80,12 +70,14 @@ def evaluate_pages(folder, classifier):
     rows = []
     for image_path, truth_path in page_pairs(folder):
         truth = truth_path.read_text().strip("\n")
-        result = read_page(load_image(image_path), classifier)
+        started = time.perf_counter()
+        result = read_page(load_image(image_path), classifier, **read_options)
         row = {"page": image_path.name}
         row.update(score_text(result.text, truth))
         row["chars"] = len("".join(truth.split()))
         row["text"] = result.text
         row["truth"] = truth
+        row["seconds"] = time.perf_counter() - started
         rows.append(row)
     return rows
 
@@ -101,3 +93,42 @@ def overall(rows):
         "wer": float(np.mean([r["wer"] for r in rows])),
         "lines_match": int(sum(r["lines_match"] for r in rows)),
     }
+
+
+def evaluate_line_set(recogniser, strips, texts, lexicon=None, **lexicon_options):
+    """Line CER of the CTC recogniser on fixed synthetic lines, without and with a lexicon.
+
+    ``lexicon_options`` (``unsure``, ``margin``, ``min_length``) go to ``ocr.lexicon.correct_ctc_line``.
+
+    Returns
+    -------
+    dict
+        ``lines``, ``cer`` (greedy), ``cer_lexicon`` (greedy then ``lexicon``, equal to ``cer``
+        without one), ``words_changed``, ``changes_right`` and ``changes_wrong`` (changed words
+        that now match / no longer match the truth), ``digit_words_changed`` (always 0: words
+        holding a digit are never touched) and ``seconds_per_line`` (posteriors and decoding).
+    """
+    from training.ctc_decode import greedy_decode
+    from training.metrics import line_cer
+
+    from .lexicon import correct_ctc_line
+
+    started = time.perf_counter()
+    posteriors = recogniser.posteriors(strips)
+    plain = [greedy_decode(p, recogniser.alphabet) for p in posteriors]
+    seconds = time.perf_counter() - started
+    fixed = [correct_ctc_line(d, p, recogniser.alphabet, lexicon, **lexicon_options) for d, p in zip(plain, posteriors)]
+    changed = right = wrong = digits = 0
+    for before, after, truth in zip(plain, fixed, texts):
+        a, b, t = before.text.split(" "), after.text.split(" "), truth.split(" ")
+        for k, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                changed += 1
+                digits += any(ch.isdigit() for ch in x)
+                if len(a) == len(t):
+                    right += y == t[k]
+                    wrong += x == t[k]
+    return {"lines": len(texts), "cer": line_cer([d.text for d in plain], texts),
+            "cer_lexicon": line_cer([d.text for d in fixed], texts), "words_changed": changed,
+            "changes_right": right, "changes_wrong": wrong, "digit_words_changed": digits,
+            "seconds_per_line": seconds / max(len(texts), 1)}

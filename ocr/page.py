@@ -4,6 +4,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .find_letters import find_letters_and_marks
+from .lexicon import correct_glyph_words
+from .line_engine import line_positions, read_lines, replace_lines, touching_lines
 from .lines import estimate_skew, layout
 from .normalise import normalise_crops
 from .orientation import detect_orientation, rotate_boxes
@@ -81,7 +83,7 @@ class PageResult:
         }
 
 
-def read_page(image, classifier, params=DEFAULT):
+def read_page(image, classifier, params=DEFAULT, engine="glyph", recogniser=None, lexicon=None):
     """Recognise the block capitals on a page image.
 
     The page is turned upright first when another quarter turn reads more
@@ -90,8 +92,17 @@ def read_page(image, classifier, params=DEFAULT):
     Parameters
     ----------
     image : (H, W) or (H, W, C) array
-    classifier : object with ``predict_proba(rows) -> (N, 36)``
+    classifier : object with ``predict_proba(rows) -> (N, 36)``, or None with ``engine='line'``
+        (the page is then read as it stands, without the quarter-turn search)
     params : FrontEndParams, optional
+    engine : {'glyph', 'line', 'auto'}
+        'glyph' cuts letters and classifies each; 'line' reads every line with
+        ``recogniser`` (``ocr.line_engine``); 'auto' reads lines holding
+        touching letters with the line engine and the rest glyph by glyph.
+    recogniser : training.line_model.LineRecogniser, optional
+        Needed for 'line' and 'auto'.
+    lexicon : ocr.lexicon.Lexicon, optional
+        Corrects unsure letters-only words (both engines).
 
     Returns
     -------
@@ -106,29 +117,57 @@ def read_page(image, classifier, params=DEFAULT):
     boxes, marks, binary = find_letters_and_marks(image, params)
     if len(boxes) == 0:
         return PageResult([], shape, 0.0)
-    turns = detect_orientation(binary, boxes, classifier, params)
+    turns = 0 if classifier is None else detect_orientation(binary, boxes, classifier, params)
     if turns:
         image = np.rot90(image, turns)
         boxes, marks, binary = find_letters_and_marks(image, params)
         if len(boxes) == 0:
             return PageResult([], shape, 0.0, 90 * turns)
     skew = estimate_skew(boxes, params.max_tilt)
+    if engine == "line":
+        lines = _line_engine(binary, boxes, layout(boxes, skew, params), skew, recogniser, lexicon)
+        return PageResult(_unturn(lines, binary.shape, turns), shape, skew, 90 * turns)
+    found = boxes
     rows = normalise_crops(binary, boxes, skew)
     probs = predict_proba(rows, classifier)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     structure = layout(boxes, skew, params)
     labels, conf = word_context(probs, [word for line in structure for word in line])
-    upright = rotate_boxes(boxes, binary.shape, -turns)
+    labels, conf = correct_glyph_words(labels, conf, probs, [word for line in structure for word in line], lexicon)
     lines = []
     for line in structure:
-        words = [Word([Char([int(v) for v in upright[i]], labels[i], round(float(conf[i]), 4)) for i in word])
+        words = [Word([Char([int(v) for v in boxes[i]], labels[i], round(float(conf[i]), 4)) for i in word])
                  for word in line]
         lines.append(Line(words))
     for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew, params), key=lambda m: -m[2]):
-        mark_box = [int(v) for v in rotate_boxes([box], binary.shape, -turns)[0]]
-        lines[li].words[wi].chars.insert(position, Char(mark_box, label, 1.0))
+        lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
     order = [i for line in structure for word in line for i in word]
-    return PageResult(lines, shape, skew, 90 * turns, rows[order], [labels[i] for i in order])
+    result = PageResult(lines, shape, skew, 90 * turns, rows[order], [labels[i] for i in order])
+    if engine == "auto":
+        whole = layout(found, skew, params)
+        chosen = [line for line, touching in zip(whole, touching_lines(found, whole)) if touching]
+        if chosen:
+            height = float(np.median(found[:, 2] - found[:, 0]))
+            result.lines = replace_lines(lines, line_positions(boxes, structure, skew),
+                                         _line_engine(binary, found, chosen, skew, recogniser, lexicon, keep_empty=True),
+                                         line_positions(found, chosen, skew), 0.5 * height)
+            result.lines = [line for line in result.lines if line.words]
+    _unturn(result.lines, binary.shape, turns)
+    return result
+
+
+def _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=False):
+    lines = [Line([Word([Char(box, label, round(conf, 4)) for box, label, conf in word]) for word in words])
+             for words in read_lines(binary, boxes, structure, skew, recogniser, lexicon)]
+    return lines if keep_empty else [line for line in lines if line.words]
+
+
+def _unturn(lines, shape, turns):
+    """Map the character boxes of ``lines`` from the page turned by ``turns`` quarter turns back to the input."""
+    if turns:
+        for char in (c for line in lines for word in line.words for c in word.chars):
+            char.box = [int(v) for v in rotate_boxes([char.box], shape, -turns)[0]]
+    return lines
 
 
 def overlay(image, result, path):

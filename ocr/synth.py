@@ -10,6 +10,8 @@ from training.data import CLASSES, rows_to_images
 WORDS = ("THE", "QUICK", "BROWN", "FOX", "JUMPS", "OVER", "LAZY", "DOG", "PACK", "MY", "BOX",
          "WITH", "FIVE", "DOZEN", "JUGS", "ROOM", "42", "2024", "7", "315", "NOTE", "LIST",
          "CALL", "BACK", "AT", "9", "MILK", "EGGS", "BREAD", "HELLO", "WORLD")
+LETTER_GAP = (0.2, 0.35)
+TOUCHING_GAP = (-0.14, -0.04)
 
 
 def glyph_bank(images, labels):
@@ -28,7 +30,7 @@ def random_text(rng, n_lines=4, words_per_line=(2, 4)):
                      for _ in range(n_lines))
 
 
-def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None, letter_gap=(0.2, 0.35)):
+def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None, letter_gap=LETTER_GAP):
     """Render ``text`` with random glyphs from ``bank`` onto a noisy page.
 
     Parameters
@@ -44,7 +46,9 @@ def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None, lett
     shape : (H, W), optional
         Page size; chosen to fit the text when omitted.
     letter_gap : (low, high)
-        Range of the gap between letters in glyph cells (negative: touching).
+        Range of the gap between the ink of neighbouring letters in glyph
+        cells (``32 * char_height / 25`` px); negative values overlap the ink
+        so that letters touch (see ``TOUCHING_GAP``).
 
     Returns
     -------
@@ -89,11 +93,13 @@ def compose_page(text, bank, rng, char_height=48, rotation=3.0, shape=None, lett
     return (np.clip(page, 0, 1) * 255).astype(np.uint8)
 
 
-def write_samples(folder, data_dir=None, n_pages=3, seed=0):
+def write_samples(folder, data_dir=None, n_pages=3, seed=0, touching=False):
     """Write ``n_pages`` synthetic pages ``synth_XX.png`` + ``.txt`` into ``folder``.
 
     Glyphs come from the NIST36 test split (``training.data.load_split``
-    conventions: ``data_dir`` or the ``OCR_DATA_DIR`` default).
+    conventions: ``data_dir`` or the ``OCR_DATA_DIR`` default). With
+    ``touching`` every letter touches or overlaps its neighbours
+    (``TOUCHING_GAP``).
     """
     from skimage import io
 
@@ -107,7 +113,8 @@ def write_samples(folder, data_dir=None, n_pages=3, seed=0):
     paths = []
     for k in range(n_pages):
         text = random_text(rng, n_lines=int(rng.integers(3, 6)))
-        page = compose_page(text, bank, rng, char_height=float(rng.uniform(36, 56)))
+        page = compose_page(text, bank, rng, char_height=float(rng.uniform(36, 56)),
+                            letter_gap=TOUCHING_GAP if touching else LETTER_GAP)
         path = folder / f"synth_{k + 1:02d}.png"
         io.imsave(path, page, check_contrast=False)
         path.with_suffix(".txt").write_text(text + "\n")

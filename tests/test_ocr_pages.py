@@ -27,7 +27,8 @@ def test_course_pages_read_exactly(pages_dir, shipped_cnn):
 @pytest.mark.needs_pages
 @pytest.mark.slow
 def test_turned_pages_are_read_upright(pages_dir, shipped_cnn):
-    from ocr.page import load_image, read_page
+    from ocr.decode import load_image
+    from ocr.page import read_page
 
     for image_path, truth_path in page_pairs(pages_dir):
         truth = truth_path.read_text().strip("\n")

@@ -10,6 +10,7 @@ SHIPPED = {
     "mlp": MODELS_DIR / "mlp.npz",
     "torch-mlp": MODELS_DIR / "torch_mlp.pt",
     "autoencoder": MODELS_DIR / "autoencoder.npz",
+    "line": MODELS_DIR / "line.pt",
 }
 
 

@@ -71,3 +71,24 @@ def fold_lookalikes(y, pairs=LOOKALIKE_PAIRS):
     for letter, digit in pairs:
         table[CLASSES.index(digit)] = CLASSES.index(letter)
     return table[np.asarray(y)]
+
+
+def edit_distance(a, b):
+    """Levenshtein distance between two sequences (strings or lists)."""
+    a, b = list(a), list(b)
+    if len(a) < len(b):
+        a, b = b, a
+    previous = np.arange(len(b) + 1)
+    for i, x in enumerate(a, 1):
+        current = np.empty_like(previous)
+        current[0] = i
+        for j, y in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+        previous = current
+    return int(previous[-1])
+
+
+def line_cer(predicted, truth):
+    """Character error rate of lines (spaces count): total edit distance over total truth length."""
+    errors = sum(edit_distance(p, t) for p, t in zip(predicted, truth))
+    return errors / max(sum(len(t) for t in truth), 1)

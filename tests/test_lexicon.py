@@ -1,0 +1,101 @@
+import numpy as np
+import pytest
+
+from ocr.lexicon import Lexicon, LexiconError, correct_ctc_line, correct_glyph_word, load_lexicon
+from training.ctc_decode import greedy_decode
+from training.data import CLASSES
+from training.line_text import LINE_ALPHABET
+
+WORDS = Lexicon(["HELLO", "WORLD", "HELP", "CAT", "CART"])
+
+
+def glyph_probs(word, second=None, p=0.99):
+    """One row per character: ``p`` on it, ``second = {i: (char, q)}`` puts ``q`` on another, the rest spread."""
+    probs = np.zeros((len(word), len(CLASSES)))
+    for i, ch in enumerate(word):
+        row = {CLASSES.index(ch): p}
+        if second and i in second:
+            row[CLASSES.index(second[i][0])] = second[i][1]
+        probs[i] = (1 - sum(row.values())) / (len(CLASSES) - len(row))
+        for k, v in row.items():
+            probs[i, k] = v
+    return probs
+
+
+def test_candidates_cover_substitutions_insertions_deletions():
+    assert set(WORDS.candidates("HELLX")) == {"HELLO"}
+    assert "CART" in WORDS.candidates("CAT") and "CAT" in WORDS.candidates("CART")
+    assert "HELP" in WORDS.candidates("HELPS")
+
+
+def test_unsure_glyph_word_is_fixed():
+    probs = glyph_probs("HELLX", {4: ("O", 0.4)}, p=0.55)
+    assert correct_glyph_word("HELLX", probs, WORDS, CLASSES) == "HELLO"
+    assert correct_glyph_word("HELLX", probs, None, CLASSES) == "HELLX"
+
+
+def test_confident_glyph_word_is_never_changed():
+    probs = glyph_probs("HELLX", {4: ("O", 0.005)}, p=0.99)
+    assert correct_glyph_word("HELLX", probs, WORDS, CLASSES) == "HELLX"
+
+
+def test_margin_limits_how_far_the_reading_may_move():
+    probs = glyph_probs("HELLX", {4: ("O", 1e-5)}, p=0.6)
+    assert correct_glyph_word("HELLX", probs, WORDS, CLASSES, margin=4.0) == "HELLX"
+    assert correct_glyph_word("HELLX", probs, WORDS, CLASSES, margin=20.0) == "HELLO"
+
+
+@pytest.mark.parametrize("word", ["12345", "HE1LO", "A1B2", "4ELLO"])
+def test_digit_and_mixed_words_are_never_changed(word):
+    lexicon = Lexicon(["HELLO", "ABBA", "AIBZ"])
+    probs = glyph_probs(word, p=0.3)
+    assert correct_glyph_word(word, probs, lexicon, CLASSES, margin=100.0) == word
+
+
+def ctc_probs(text, unsure=None):
+    """Posteriors for ``text``: each character 2 frames then a blank; ``unsure = {i: (char, p)}``."""
+    rows = []
+    for i, ch in enumerate(text):
+        row = np.full(len(LINE_ALPHABET) + 1, 1e-4)
+        row[LINE_ALPHABET.index(ch) + 1] = 0.95
+        if unsure and i in unsure:
+            alt, p = unsure[i]
+            row[LINE_ALPHABET.index(ch) + 1] = 0.5
+            row[LINE_ALPHABET.index(alt) + 1] = p
+        rows += [row / row.sum()] * 2
+        blank = np.full(len(LINE_ALPHABET) + 1, 1e-4)
+        blank[0] = 0.99
+        rows.append(blank / blank.sum())
+    return np.array(rows)
+
+
+def test_ctc_line_fixes_unsure_word_keeps_codes_numbers_and_frames():
+    text = "4512 HELLX AB12 CAT."
+    probs = ctc_probs(text, {9: ("O", 0.45), 0: ("A", 0.45), 13: ("R", 0.45)})
+    decoded = greedy_decode(probs, LINE_ALPHABET)
+    assert decoded.text == text
+    fixed = correct_ctc_line(decoded, probs, LINE_ALPHABET, WORDS)
+    assert fixed.text == "4512 HELLO AB12 CAT."
+    assert len(fixed.confidence) == len(fixed.text) == len(fixed.frames)
+    assert fixed.frames.tolist()[:5] == decoded.frames.tolist()[:5]
+    assert np.all(np.diff(fixed.frames[:, 0]) > 0)
+
+
+def test_ctc_confident_word_unchanged():
+    probs = ctc_probs("HELLX")
+    decoded = greedy_decode(probs, LINE_ALPHABET)
+    assert correct_ctc_line(decoded, probs, LINE_ALPHABET, WORDS).text == "HELLX"
+
+
+def test_load_lexicon(tmp_path):
+    assert load_lexicon("none") is None
+    english = load_lexicon("en")
+    assert "THE" in english and "HOUSE" in english and len(english) > 10000
+    f = tmp_path / "words.txt"
+    f.write_text("hello\nworld\n1234\n")
+    assert load_lexicon(str(f)).words == {"HELLO", "WORLD"}
+    f.write_text("1234\n")
+    with pytest.raises(LexiconError, match="no words"):
+        load_lexicon(str(f))
+    with pytest.raises(LexiconError, match="no such lexicon"):
+        load_lexicon(str(tmp_path / "missing.txt"))

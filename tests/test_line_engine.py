@@ -1,0 +1,79 @@
+import numpy as np
+
+from ocr.find_letters import find_letters
+from ocr.line_engine import line_frame, sample_crop
+from ocr.page import read_page
+from ocr_drawing import draw_letter, text_page
+from training.line_image import FRAME_STEP, LETTER_HEIGHT, line_input
+from training.line_text import LINE_ALPHABET
+
+
+class StubRecogniser:
+    """Emits ``text`` with its characters evenly spread over each strip's ink; keeps the strips it saw."""
+
+    alphabet = LINE_ALPHABET
+
+    def __init__(self, text):
+        self.text = text
+        self.strips = []
+
+    def posteriors(self, strips):
+        out = []
+        for strip in strips:
+            self.strips.append(strip)
+            frames = strip.shape[1] // FRAME_STEP
+            probs = np.full((frames, len(self.alphabet) + 1), 1e-4)
+            probs[:, 0] = 1.0
+            cols = np.flatnonzero(strip.any(axis=0))
+            step = (cols[-1] + 1 - cols[0]) / len(self.text)
+            for k, ch in enumerate(self.text):
+                t = int((cols[0] + (k + 0.5) * step) // FRAME_STEP)
+                probs[t] = 1e-4
+                probs[t, self.alphabet.index(ch) + 1] = 1.0
+            out.append(probs / probs.sum(axis=1, keepdims=True))
+        return out
+
+
+class Uniform:
+    def predict_proba(self, rows):
+        return np.full((len(rows), 36), 1 / 36)
+
+
+def test_line_engine_boxes_follow_the_letters():
+    h = 40
+    page = text_page([["HELTEX"]], h=h)
+    result = read_page(page, None, engine="line", recogniser=StubRecogniser("HELTEX"))
+    assert result.text == "HELTEX"
+    chars = result.chars
+    true_centres = 2 * h + np.arange(6) * 1.15 * h + 0.4 * h
+    for c, x in zip(chars, true_centres):
+        y1, x1, y2, x2 = c.box
+        assert abs((x1 + x2) / 2 - x) < 0.5 * h
+        assert 0.7 * h <= y2 - y1 <= 1.5 * h and 1.5 * h < (y1 + y2) / 2 < 3.0 * h
+        assert c.confidence > 0.99
+    assert result.to_dict()["lines"][0]["words"][0]["text"] == "HELTEX"
+
+
+def test_skewed_line_is_levelled_and_scaled():
+    h = 36
+    page = text_page([["HELLTEXT", "FLIT"]], h=h, rotate=6)
+    boxes, binary = find_letters(page)
+    strips = {}
+    for angle in (-6.0, 0.0):
+        origin, along, across, shape, height = line_frame(boxes, angle)
+        strips[angle], _, _ = line_input(sample_crop(binary, origin, along, across, shape), height)
+    rows = np.flatnonzero(strips[-6.0].sum(axis=1) > 0.02 * strips[-6.0].shape[1])
+    assert 0.75 * LETTER_HEIGHT <= rows[-1] - rows[0] + 1 <= 1.3 * LETTER_HEIGHT
+    assert strips[-6.0].sum() > 1.15 * strips[0.0].sum()
+
+
+def test_auto_reads_only_touching_lines_with_the_line_engine():
+    page = np.full((300, 700), 0.9)
+    for k, ch in enumerate("HELL"):
+        draw_letter(page, ch, 60, 60 + 30 * k, 40)
+    for k, ch in enumerate("TEXT"):
+        draw_letter(page, ch, 180, 60 + 60 * k, 40)
+    stub = StubRecogniser("ZZZ")
+    result = read_page(page, Uniform(), engine="auto", recogniser=stub)
+    assert [line.text.replace(" ", "") for line in result.lines] == ["ZZZ", "AAAA"]
+    assert len(stub.strips) == 1

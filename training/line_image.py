@@ -1,0 +1,56 @@
+"""The line recogniser's input: a fixed-height binary ink strip, shared by synthetic lines and page lines."""
+import numpy as np
+from skimage import transform
+
+from .glyph import set_stroke_width, stroke_width
+
+LINE_HEIGHT = 32
+LETTER_HEIGHT = 22.0
+LINE_STROKE = 2.5
+FRAME_STEP = 4
+
+
+def binary_line(mask):
+    """Boolean ink mask ``(LINE_HEIGHT, W)`` to the network's float32 input (1 = ink, 0 = paper)."""
+    return np.asarray(mask, bool).astype(np.float32)
+
+
+def line_input(ink, letter_height, stroke=LINE_STROKE):
+    """A page line's ink to a ``(LINE_HEIGHT, W)`` strip like :func:`training.line_synth.render_line`.
+
+    Parameters
+    ----------
+    ink : (h, w) bool array
+        Ink of the (deskewed) line's region, cropped so that the line runs
+        through the crop's vertical middle.
+    letter_height : float
+        The line's typical capital height in px (median letter box height),
+        scaled to ``LETTER_HEIGHT``.
+    stroke : float
+        Stroke width in px after scaling (the synthetic lines' typical width).
+
+    Returns
+    -------
+    strip : (LINE_HEIGHT, W) float32 array
+        Strip pixel ``(r, c)`` shows crop pixel ``((r + top) / scale, c / scale)``.
+    scale : float
+        Strip px per crop px.
+    top : int
+        Scaled crop row shown in the strip's first row.
+    """
+    ink = np.asarray(ink, bool)
+    h, w = ink.shape
+    scale = LETTER_HEIGHT / max(float(letter_height), 1.0)
+    if ink.any():
+        thick = set_stroke_width(ink, stroke_width(ink), stroke / scale)
+        pad = (thick.shape[0] - h) // 2
+        ink = thick[pad: pad + h, pad: pad + w] if pad > 0 else thick
+    out_h, out_w = max(1, int(round(h * scale))), max(8, int(round(w * scale)))
+    small = transform.resize(ink.astype(np.float32), (out_h, out_w), order=1, anti_aliasing=scale < 1,
+                             preserve_range=True) > 0.5
+    y0 = int(round(out_h / 2 - LINE_HEIGHT / 2))
+    strip = np.zeros((LINE_HEIGHT, out_w), bool)
+    s1, s2 = max(y0, 0), min(y0 + LINE_HEIGHT, out_h)
+    if s2 > s1:
+        strip[s1 - y0: s2 - y0] = small[s1:s2]
+    return binary_line(strip), scale, y0
