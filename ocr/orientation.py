@@ -3,7 +3,7 @@ import numpy as np
 
 from .normalise import normalise_crops
 from .params import DEFAULT
-from .recognise import predict_proba
+from .recognise import lookalike_confidence, predict_proba
 
 
 def rotate_boxes(boxes, shape, k):
@@ -45,6 +45,9 @@ def sample_letters(boxes, n):
 def orientation_scores(binary, boxes, classifier, params=DEFAULT):
     """Mean log-confidence of the classifier on sample letters in each quarter turn.
 
+    Confidence counts letter/digit twins together (:func:`~ocr.recognise.lookalike_confidence`):
+    an upright O that reads half O, half 0 is a sure glyph, not a doubt that a turned page could beat.
+
     Parameters
     ----------
     binary : (H, W) array, 0 = ink
@@ -64,14 +67,19 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT):
         turned = np.rot90(binary, k)
         rows = normalise_crops(turned, rotate_boxes(boxes[pick], binary.shape, k))
         probs = predict_proba(rows, classifier)
-        scores[k] = float(np.mean(np.log(probs.max(axis=1) + 1e-12)))
+        scores[k] = float(np.mean(np.log(lookalike_confidence(probs) + 1e-12)))
     return scores
 
 
 def detect_orientation(binary, boxes, classifier, params=DEFAULT):
-    """Quarter turns (``np.rot90``'s ``k``) that stand the page upright; 0 unless another reads clearly better."""
+    """Quarter turns (``np.rot90``'s ``k``) that stand the page upright.
+
+    0 unless another turn reads clearly better than upright (``orientation_margin``)
+    and reads confidently in itself (``orientation_confidence``).
+    """
     scores = orientation_scores(binary, boxes, classifier, params)
     best = int(np.argmax(scores))
-    if best and scores[best] - scores[0] >= params.orientation_margin:
+    if (best and scores[best] - scores[0] >= params.orientation_margin
+            and scores[best] >= np.log(params.orientation_confidence)):
         return best
     return 0
