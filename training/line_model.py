@@ -11,6 +11,7 @@ from torch import nn
 from .line_image import FRAME_STEP, LINE_HEIGHT
 from .line_text import LINE_ALPHABET
 from .model_errors import ModelFormatError
+from .torch_models import read_model_blob
 
 KIND = "line-ctc"
 
@@ -119,19 +120,10 @@ def load_line_model(path):
     ModelFormatError
         The file is unreadable, truncated, or not a line model of a fitting shape (one-line message).
     """
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise
-    except Exception as exc:  # torch raises many types for a bad file
-        raise ModelFormatError(f"{path}: not a readable PyTorch model file ({type(exc).__name__})") from None
-    if not isinstance(blob, dict) or not {"kind", "arch", "state_dict"} <= blob.keys():
-        raise ModelFormatError(f"{path}: not a saved line model (need keys kind, arch, state_dict)")
+    blob = read_model_blob(path, "line model")
     if blob["kind"] != KIND:
         raise ModelFormatError(f"{path}: model kind is {blob['kind']!r}, expected {KIND!r}")
     arch, state = blob["arch"], blob["state_dict"]
-    if not isinstance(arch, dict) or not isinstance(state, dict):
-        raise ModelFormatError(f"{path}: 'arch' and 'state_dict' must be dicts")
     try:
         net = build(arch)
         net.load_state_dict(state)

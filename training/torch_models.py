@@ -137,13 +137,14 @@ def save_torch_classifier(path, kind, net, arch, settings=None, metrics=None, cl
     return path
 
 
-def load_torch_classifier(path):
-    """Load a saved CNN or torch MLP.
+def read_model_blob(path, what):
+    """The dict of a weights-only PyTorch model file, checked for ``kind``, ``arch`` and ``state_dict``.
 
     Raises
     ------
+    FileNotFoundError
     ModelFormatError
-        The file is unreadable, truncated, or not a model of a known kind and shape.
+        The file is unreadable or truncated, or is not a saved ``what`` (one-line message).
     """
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
@@ -152,12 +153,24 @@ def load_torch_classifier(path):
     except Exception as exc:  # torch raises many types for a bad file
         raise ModelFormatError(f"{path}: not a readable PyTorch model file ({type(exc).__name__})") from None
     if not isinstance(blob, dict) or not {"kind", "arch", "state_dict"} <= blob.keys():
-        raise ModelFormatError(f"{path}: not a saved classifier (need keys kind, arch, state_dict)")
+        raise ModelFormatError(f"{path}: not a saved {what} (need keys kind, arch, state_dict)")
+    if not isinstance(blob["arch"], dict) or not isinstance(blob["state_dict"], dict):
+        raise ModelFormatError(f"{path}: 'arch' and 'state_dict' must be dicts")
+    return blob
+
+
+def load_torch_classifier(path):
+    """Load a saved CNN or torch MLP.
+
+    Raises
+    ------
+    ModelFormatError
+        The file is unreadable, truncated, or not a model of a known kind and shape.
+    """
+    blob = read_model_blob(path, "classifier")
     kind, arch, state = blob["kind"], blob["arch"], blob["state_dict"]
     if kind not in KINDS:
         raise ModelFormatError(f"{path}: unknown model kind {kind!r}, expected one of {KINDS}")
-    if not isinstance(arch, dict) or not isinstance(state, dict):
-        raise ModelFormatError(f"{path}: 'arch' and 'state_dict' must be dicts")
     try:
         net = build(kind, arch)
         net.load_state_dict(state)
