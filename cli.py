@@ -144,9 +144,10 @@ def engine_options(command):
                                 "words, one per line.")(command)
     command = click.option("--line-model", default="line", show_default=True,
                            help="CTC line recogniser: 'line' (shipped) or a model file path.")(command)
-    return click.option("--engine", type=click.Choice(["glyph", "line", "auto"]), default="auto", show_default=True,
-                        help="glyph: cut and classify letters; line: read whole lines (CTC); auto: lines with "
-                             "touching letters by the line engine (glyph when no line model is found).")(command)
+    return click.option("--engine", type=click.Choice(["glyph", "line", "auto"]), default="glyph", show_default=True,
+                        help="glyph: cut and classify letters; line: read whole lines with the CTC recogniser "
+                             "(better where letters touch: see models/README.md); auto: lines with touching "
+                             "letters by the line engine, the rest by glyph (glyph when no line model is found).")(command)
 
 
 def read_options_or_fail(engine, line_model, lexicon):
@@ -643,6 +644,9 @@ def calibrate(model_path, out_path, data_dir, extra_dirs, fmt):
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=out.parent, suffix=".pt", delete=False) as tmp:
         model.save(tmp.name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp.name, 0o666 & ~umask)
     os.replace(tmp.name, out)
     result = {"model": str(out), "valid_images": len(data), "valid_accuracy_before": before,
               "valid_accuracy_after": after, "class_bias": dict(zip(CLASSES, model.class_bias.round(3)))}
