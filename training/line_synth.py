@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage as ndi
 
-from .data import CLASSES, DataFormatError, DataNotFoundError, load_split, read_split_file, rows_to_images
+from .data import CLASSES, load_split, rows_to_images
 from .line_image import LETTER_HEIGHT, LINE_HEIGHT, binary_line
 from .line_text import PUNCTUATION, random_line_text
+from .sources import load_folder_split, read_pool_file
 
 POOL_ENV_VAR = "OCR_POOL_PATH"
 SPACING_MODES = {"wide": (0.3, 0.7), "normal": (0.05, 0.3), "touching": (-0.06, 0.04), "overlapping": (-0.2, -0.04)}
@@ -80,19 +81,13 @@ def pool_path(pool=None):
 
 
 def pool_bank(path):
-    """Capitals and digits of an EMNIST-style pool ``.npz`` (``images`` (N, 28, 28) uint8, ``labels`` (N,) str).
+    """Capitals and digits of an EMNIST-style pool ``.npz`` (see :func:`training.sources.read_pool_file`).
 
     Raises
     ------
     DataNotFoundError, DataFormatError
     """
-    if not Path(path).is_file():
-        raise DataNotFoundError(f"glyph pool not found: {path} (pass --pool or set {POOL_ENV_VAR})")
-    try:
-        with np.load(path) as blob:
-            images, labels = blob["images"], blob["labels"].astype(str)
-    except Exception as exc:  # numpy raises many types for a bad file
-        raise DataFormatError(f"{path}: not a glyph pool .npz with images and labels ({type(exc).__name__})") from None
+    images, labels = read_pool_file(path)
     keep = np.isin(labels, list(CLASSES))
     return bank_from_images(images[keep], labels[keep], paper_is_one=False)
 
@@ -107,7 +102,7 @@ def training_bank(data_dir=None, pool=None, extra_dirs=()):
     if path is not None:
         banks.append(pool_bank(path))
     for folder in extra_dirs:
-        banks.append(split_bank(read_split_file(Path(folder) / "nist36_train.mat", "train")))
+        banks.append(split_bank(load_folder_split(folder, "train")))
     return merge_banks(*banks)
 
 

@@ -28,6 +28,33 @@ def pool_to_rows(images):
     return images_to_rows(np.clip(upright, 0.0, 1.0))
 
 
+def read_pool_file(path):
+    """The arrays of a glyph pool file, checked.
+
+    Returns
+    -------
+    images : (N, 28, 28) uint8 array, ink 255 on 0, upright
+    labels : (N,) str array
+
+    Raises
+    ------
+    DataNotFoundError, DataFormatError
+        One-line messages naming the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataNotFoundError(f"glyph pool not found: {path} (pass --pool FILE, the emnist_pool.npz file)")
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            images, labels = f["images"], f["labels"].astype(str)
+    except Exception as exc:  # numpy raises many types for a bad file
+        raise DataFormatError(f"{path}: not a glyph pool (need images N x 28 x 28 and labels; "
+                              f"{type(exc).__name__})") from None
+    if images.ndim != 3 or len(images) != len(labels):
+        raise DataFormatError(f"{path}: images {images.shape} and labels {labels.shape} do not match")
+    return images, labels
+
+
 def load_pool(path, lowercase_as=POOL_LOWERCASE_AS_CAPITAL):
     """Capitals and digits of the EMNIST pool as a :class:`~training.data.Split` named ``'pool'``.
 
@@ -42,17 +69,7 @@ def load_pool(path, lowercase_as=POOL_LOWERCASE_AS_CAPITAL):
     ------
     DataNotFoundError, DataFormatError
     """
-    path = Path(path)
-    if not path.is_file():
-        raise DataNotFoundError(f"glyph pool not found: {path} (pass --pool FILE, the emnist_pool.npz file)")
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            images, labels = f["images"], f["labels"].astype(str)
-    except (OSError, ValueError, KeyError) as exc:
-        raise DataFormatError(f"{path}: not a glyph pool (need images N x 28 x 28 and labels; "
-                              f"{type(exc).__name__})") from None
-    if images.ndim != 3 or len(images) != len(labels):
-        raise DataFormatError(f"{path}: images {images.shape} and labels {labels.shape} do not match")
+    images, labels = read_pool_file(path)
     labels = np.array([lowercase_as.get(lab, lab) for lab in labels])
     keep = np.isin(labels, list(CLASSES))
     index = {c: i for i, c in enumerate(CLASSES)}
