@@ -55,7 +55,7 @@ class DecodedPage:
         return h / self.original_shape[0], w / self.original_shape[1]
 
 
-def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf_dpi=PDF_DPI):
+def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf_dpi=PDF_DPI, max_side=None):
     """Yield the pages of an image file, PDF, stdin, bytes or array.
 
     Parameters
@@ -70,6 +70,11 @@ def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf
         Images whose header declares more pixels than this are refused before decoding.
     pdf_dpi : float
         Resolution at which PDF pages are rendered (their original pixel size).
+    max_side : int, optional
+        Also decode every page reduced so its longer side is at most this (the
+        page reader's working size): a JPEG is decoded at the smallest DCT
+        scale still larger, then every page is reduced with an anti-aliasing
+        filter. Boxes still map to the original through ``DecodedPage.scale``.
 
     Yields
     ------
@@ -81,14 +86,14 @@ def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf
         Missing, unreadable, absurdly large or empty input (one-line message).
     """
     if isinstance(source, np.ndarray):
-        yield DecodedPage(*_fit(array_to_uint8(source, "<array>"), max_pixels), source="<array>")
+        yield DecodedPage(*_fit(array_to_uint8(source, "<array>"), max_pixels, max_side), source="<array>")
         return
     if isinstance(source, Image.Image):
-        yield from _image_pages(source, "<image>", max_pixels, refuse_pixels)
+        yield from _image_pages(source, "<image>", max_pixels, refuse_pixels, max_side)
         return
     name, data = _open_source(source)
     if _is_pdf(name, data):
-        yield from _pdf_pages(data, name, max_pixels, pdf_dpi)
+        yield from _pdf_pages(data, name, max_pixels, pdf_dpi, max_side)
         return
     try:
         with warnings.catch_warnings():
@@ -99,7 +104,7 @@ def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ImageError(f"{name}: not a readable image ({_first_line(exc)})") from None
     with img:
-        yield from _image_pages(img, name, max_pixels, refuse_pixels)
+        yield from _image_pages(img, name, max_pixels, refuse_pixels, max_side)
 
 
 def load_image(source, **kwargs):
@@ -127,7 +132,7 @@ def _is_pdf(name, data):
     return b"%PDF-" in data.getvalue()[:1024]
 
 
-def _image_pages(img, name, max_pixels, refuse_pixels):
+def _image_pages(img, name, max_pixels, refuse_pixels, max_side=None):
     width, height = img.size
     if width * height > refuse_pixels:
         raise ImageError(f"{name}: refused, {width} x {height} = {width * height / 1e6:.0f} MP is more than "
@@ -136,7 +141,7 @@ def _image_pages(img, name, max_pixels, refuse_pixels):
     count = getattr(img, "n_frames", 1) if img.format == "TIFF" else 1
     for number, frame in enumerate(frames, start=1):
         try:
-            image, original_shape = _decode_frame(frame, max_pixels, refuse_pixels)
+            image, original_shape = _decode_frame(frame, max_pixels, refuse_pixels, max_side)
         except ImageError as exc:
             raise ImageError(f"{name}: {exc}") from None
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
@@ -144,19 +149,19 @@ def _image_pages(img, name, max_pixels, refuse_pixels):
         yield DecodedPage(image, original_shape, name, number, count)
 
 
-def _decode_frame(frame, max_pixels, refuse_pixels):
+def _decode_frame(frame, max_pixels, refuse_pixels, max_side=None):
     width, height = frame.size
     if width * height > refuse_pixels:
         raise ImageError(f"refused, page of {width} x {height} = {width * height / 1e6:.0f} MP")
-    if width * height > max_pixels and frame.format == "JPEG":
-        factor = np.sqrt(width * height / max_pixels)
+    factor = _reduction(height, width, max_pixels, max_side)
+    if factor > 1 and frame.format == "JPEG":
         frame.draft(frame.mode, (int(width / factor), int(height / factor)))
     upright = ImageOps.exif_transpose(frame)
     orientation = frame.getexif().get(0x0112, 1)
     swapped = orientation in (5, 6, 7, 8)
     original_shape = (width, height) if swapped else (height, width)
     image = array_to_uint8(_pixels(upright), "image")
-    return _fit(image, max_pixels)[0], original_shape
+    return _fit(image, max_pixels, max_side)[0], original_shape
 
 
 def _pixels(img):
@@ -196,6 +201,8 @@ def array_to_uint8(array, name="<array>"):
         raise ImageError(f"{name}: not a readable image (shape {array.shape})")
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise ImageError(f"{name}: not a readable image (dtype {array.dtype})")
+    if array.dtype == np.uint8 and (array.ndim == 2 or array.shape[2] == 3):
+        return array
     unit = _to_unit(array)
     if unit.ndim == 3 and unit.shape[2] in (2, 4):
         alpha = unit[:, :, -1:]
@@ -222,17 +229,28 @@ def _to_unit(array):
     return ((values - low) / max(high - low, 1e-12)).astype(np.float32)
 
 
-def _fit(image, max_pixels):
-    """``(image downscaled to at most max_pixels, its original (H, W))``."""
+def _reduction(height, width, max_pixels, max_side=None):
+    """Factor (>= 1) by which a page must shrink to hold at most ``max_pixels`` and ``max_side``."""
+    factor = max(1.0, np.sqrt(height * width / max_pixels))
+    if max_side:
+        factor = max(factor, max(height, width) / max_side)
+    return factor
+
+
+def _fit(image, max_pixels, max_side=None):
+    """``(image downscaled to at most max_pixels and max_side, its original (H, W))``.
+
+    Reduced with Pillow's anti-aliasing bilinear filter (its support widened by the factor).
+    """
     height, width = image.shape[:2]
-    if height * width <= max_pixels:
+    factor = _reduction(height, width, max_pixels, max_side)
+    if factor <= 1:
         return image, (height, width)
-    factor = np.sqrt(height * width / max_pixels)
     size = (max(1, int(width / factor)), max(1, int(height / factor)))
-    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BOX, reducing_gap=2.0)), (height, width)
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)), (height, width)
 
 
-def _pdf_pages(data, name, max_pixels, dpi):
+def _pdf_pages(data, name, max_pixels, dpi, max_side=None):
     import pypdfium2 as pdfium
 
     try:
@@ -248,6 +266,8 @@ def _pdf_pages(data, name, max_pixels, dpi):
             width_pt, height_pt = page.get_size()
             full = dpi / 72
             scale = min(full, np.sqrt(max_pixels / max(width_pt * height_pt, 1e-6)))
+            if max_side:
+                scale = min(scale, max_side / max(width_pt, height_pt, 1e-6))
             image = array_to_uint8(np.asarray(page.render(scale=scale).to_pil().convert("RGB")), name)
             page.close()
             original = image.shape[:2] if scale == full else (round(height_pt * full), round(width_pt * full))

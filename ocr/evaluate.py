@@ -7,6 +7,8 @@ import numpy as np
 
 from training.metrics import edit_distance
 
+from .api import Reader
+
 PAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
 
 
@@ -53,7 +55,8 @@ def page_pairs(folder):
 def evaluate_pages(folder, classifier, **read_options):
     """Read and score every page in ``folder``.
 
-    ``read_options`` (``engine``, ``recogniser``, ``lexicon``) go to ``ocr.page.read_page``.
+    ``read_options`` (``engine``, ``recogniser``, ``lexicon``, ``params``) go to :class:`ocr.api.Reader`,
+    so pages are decoded and read exactly as ``read`` reads them.
 
     Returns
     -------
@@ -62,16 +65,13 @@ def evaluate_pages(folder, classifier, **read_options):
         ``truth_lines``, ``lines_match``, ``chars`` (truth character count),
         ``text``, ``truth`` and ``seconds`` (reading time).
     """
-    from .decode import load_image
-    from .page import read_page
-
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{folder}: no such directory")
-    rows = []
+    rows, reader = [], Reader(classifier, **read_options)
     for image_path, truth_path in page_pairs(folder):
         truth = truth_path.read_text().strip("\n")
         started = time.perf_counter()
-        result = read_page(load_image(image_path), classifier, **read_options)
+        result = reader.read(image_path)[0]
         row = {"page": image_path.name}
         row.update(score_text(result.text, truth))
         row["chars"] = len("".join(truth.split()))

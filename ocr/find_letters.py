@@ -6,6 +6,8 @@ out, ruled lines are removed (``ocr.rules``), and connected components are
 filtered and merged relative to the page's reference letter height. Every
 tunable is a field of ``ocr.params.FrontEndParams``.
 """
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import ndimage as ndi
 from skimage import filters, measure, morphology, transform
@@ -137,7 +139,8 @@ def find_letters_and_marks(image, params=DEFAULT):
 
     Marks are components too small to be letters (under ``mark_max_height``
     reference letter heights) but larger than ``mark_min_strokes`` stroke
-    widths, outside every letter box.
+    widths, outside every letter box. Page reading works on the working copy
+    (:func:`locate`); this wrapper reports in the input's frame.
 
     Returns
     -------
@@ -145,13 +148,82 @@ def find_letters_and_marks(image, params=DEFAULT):
     marks : (M, 4) int array
         Both ``[y1, x1, y2, x2]`` in input coordinates.
     binary : (H, W) float array
+        0 = ink, 1 = paper, at the input's size.
     """
     image = np.asarray(image)
     shape = image.shape[:2]
-    empty = np.zeros((0, 4), int)
+    found = locate(image, params)
+    return (_to_input(found.boxes, found.scale, shape), _to_input(found.marks, found.scale, shape),
+            _binary_at(found.ink, shape))
+
+
+@dataclass
+class Located:
+    """Letters and marks found on a page's working copy.
+
+    Attributes
+    ----------
+    boxes, marks : (K, 4), (M, 4) int arrays
+        ``[y1, x1, y2, x2]`` on the working copy, sorted top-to-bottom, then left-to-right.
+    ink : (h, w) bool array
+        The working copy's ink, ruled lines removed.
+    scale : float
+        Working-copy pixels per input pixel.
+    stroke : float
+        The page's median stroke width in working-copy px.
+    """
+
+    boxes: np.ndarray
+    marks: np.ndarray
+    ink: np.ndarray
+    scale: float = 1.0
+    stroke: float = 1.0
+
+    @property
+    def binary(self):
+        """(h, w) float32 array: 0 = ink, 1 = paper (the form the normaliser and line engine take)."""
+        return (~self.ink).astype(np.float32)
+
+    def turned(self, k, params=DEFAULT):
+        """The same page turned by ``np.rot90``'s ``k`` quarter turns, letters found again on the turned ink."""
+        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params)
+
+
+def locate(image, params=DEFAULT):
+    """Letters and marks on the working copy of a page image.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, C) array
+        Grey or RGB page of any size and dtype, dark ink on light paper.
+
+    Returns
+    -------
+    Located
+    """
+    image = np.asarray(image)
+    shape = image.shape[:2]
     if image.ndim < 2 or min(shape) < 4:
-        return empty, empty, np.ones(shape, np.float32)
+        return Located(np.zeros((0, 4), int), np.zeros((0, 4), int), np.zeros(shape, bool))
     ink, scale, stroke = binarise(image, params)
+    return letters_on(ink, stroke, scale, params)
+
+
+def letters_on(ink, stroke, scale=1.0, params=DEFAULT):
+    """Letter and mark boxes of an ink mask (see :func:`find_letters_and_marks`).
+
+    Parameters
+    ----------
+    ink : (h, w) bool array
+    stroke : float
+        Stroke width in px; strokes are joined across gaps of about half of it.
+    scale : float
+        Recorded in the result (working-copy px per input px).
+
+    Returns
+    -------
+    Located
+    """
     boxes, marks = np.zeros((0, 4)), np.zeros((0, 4))
     if ink.any():
         radius = max(1, int(round(stroke / 2)))
@@ -161,8 +233,7 @@ def find_letters_and_marks(image, params=DEFAULT):
         raw = np.array([r.bbox for r in regions], float).reshape(-1, 4)
         boxes = filter_boxes(raw, ink.shape, params)
         marks = small_marks(raw, boxes, stroke, params)
-    binary = _binary_at(ink, shape)
-    return _to_input(boxes, scale, shape), _to_input(marks, scale, shape), binary
+    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke)
 
 
 def small_marks(raw, boxes, stroke, params=DEFAULT):
@@ -192,6 +263,12 @@ def small_marks(raw, boxes, stroke, params=DEFAULT):
     inside = ((raw[:, None, 0] >= boxes[None, :, 0] - 1) & (raw[:, None, 2] <= boxes[None, :, 2] + 1)
               & (raw[:, None, 1] >= boxes[None, :, 1] - 1) & (raw[:, None, 3] <= boxes[None, :, 3] + 1)).any(axis=1)
     return raw[keep & ~inside]
+
+
+def _sorted_int(boxes):
+    """Boxes rounded to int, sorted by top edge then left edge."""
+    boxes = np.round(np.asarray(boxes, float).reshape(-1, 4)).astype(int)
+    return boxes[np.lexsort((boxes[:, 1], boxes[:, 0]))]
 
 
 def _to_input(boxes, scale, shape):

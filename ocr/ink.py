@@ -8,6 +8,7 @@ in one piece. The local background's scale follows the page's stroke width.
 """
 import numpy as np
 from scipy import ndimage as ndi
+from PIL import Image
 from skimage import filters, morphology, transform
 
 from training.glyph import stroke_width
@@ -85,12 +86,13 @@ def local_background(channel, block, radius):
     h, w = channel.shape
     block = int(max(1, min(block, h, w)))
     ch, cw = -(-h // block), -(-w // block)
-    padded = np.pad(channel, ((0, ch * block - h), (0, cw * block - w)), mode="edge")
-    coarse = padded.reshape(ch, block, cw, block).max(axis=(1, 3))
+    padded = np.pad(np.asarray(channel, np.float32), ((0, ch * block - h), (0, cw * block - w)), mode="edge")
+    coarse = padded.reshape(ch, block, cw * block).max(axis=1).reshape(ch, cw, block).max(axis=2)
     coarse = ndi.grey_closing(coarse, footprint=morphology.disk(max(1, int(radius))))
-    coarse = filters.gaussian(coarse, sigma=1.0, preserve_range=True)
-    up = transform.resize(coarse, (ch * block, cw * block), order=1, preserve_range=True)
-    return up[:h, :w].astype(np.float32)
+    coarse = ndi.gaussian_filter(coarse, sigma=1.0, mode="nearest")
+    up = Image.fromarray(np.ascontiguousarray(coarse, np.float32), mode="F").resize((cw * block, ch * block),
+                                                                                   Image.Resampling.BILINEAR)
+    return np.asarray(up)[:h, :w]
 
 
 def ink_contrast(channels, block, radius):
@@ -110,10 +112,13 @@ def ink_contrast(channels, block, radius):
     -------
     contrast : (H, W) float32 array, about 0 on paper, up to 1 on ink
     """
-    backgrounds = np.stack([local_background(channels[..., c], block, radius)
-                            for c in range(channels.shape[2])], axis=2)
-    darkening = (backgrounds - channels).max(axis=2)
-    return np.clip(darkening / np.maximum(backgrounds.max(axis=2), 1e-3), -1, 1).astype(np.float32)
+    darkening, brightest = None, None
+    for c in range(channels.shape[2]):
+        background = local_background(channels[..., c], block, radius)
+        dark = background - channels[..., c]
+        darkening = dark if darkening is None else np.maximum(darkening, dark)
+        brightest = background if brightest is None else np.maximum(brightest, background)
+    return np.clip(darkening / np.maximum(brightest, 1e-3), -1, 1).astype(np.float32)
 
 
 def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT):

@@ -3,7 +3,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .find_letters import find_letters_and_marks
+from training.glyph import MIN_ROTATION
+
+from .find_letters import locate
 from .lexicon import correct_glyph_words
 from .line_engine import line_positions, read_lines, replace_lines, touching_lines
 from .lines import estimate_skew, layout
@@ -114,26 +116,47 @@ def read_page(image, classifier, params=DEFAULT, engine="glyph", recogniser=None
     """
     image = np.asarray(image)
     shape = tuple(image.shape[:2])
-    boxes, marks, binary = find_letters_and_marks(image, params)
-    if len(boxes) == 0:
+    found = locate(image, params)
+    if len(found.boxes) == 0:
         return PageResult([], shape, 0.0)
-    turns = 0 if classifier is None else detect_orientation(binary, boxes, classifier, params)
-    if turns:
-        image = np.rot90(image, turns)
-        boxes, marks, binary = find_letters_and_marks(image, params)
-        if len(boxes) == 0:
-            return PageResult([], shape, 0.0, 90 * turns)
+    turns, upright = 0, None
+    if classifier is not None:
+        skew = estimate_skew(found.boxes, params.max_tilt)
+        upright = _classify(found, classifier, skew)
+        turns = detect_orientation(found.binary, found.boxes, classifier, params,
+                                   upright[1:] if abs(skew) < MIN_ROTATION else None)
+        if turns:
+            found, upright = found.turned(turns, params), None
+            if len(found.boxes) == 0:
+                return PageResult([], shape, 0.0, 90 * turns)
+    result = _read_located(found, classifier, params, engine, recogniser, lexicon, upright)
+    result.rotation = 90 * turns
+    _unturn(result.lines, found.ink.shape, turns)
+    _to_input_frame(result.lines, found.scale, shape)
+    result.shape = shape
+    return result
+
+
+def _classify(found, classifier, skew):
+    """``(skew, rows, probs)`` of the letter boxes of ``found`` normalised with the page's skew."""
+    rows = normalise_crops(found.binary, found.boxes, skew)
+    return skew, rows, predict_proba(rows, classifier)
+
+
+def _read_located(found, classifier, params, engine, recogniser, lexicon, upright=None):
+    """Read the upright letters of ``found``; boxes stay on its working copy."""
+    binary, boxes, marks = found.binary, found.boxes, found.marks
     skew = estimate_skew(boxes, params.max_tilt)
     if engine == "line":
         lines = _line_engine(binary, boxes, layout(boxes, skew, params), skew, recogniser, lexicon)
-        return PageResult(_unturn(lines, binary.shape, turns), shape, skew, 90 * turns)
-    found = boxes
-    rows = normalise_crops(binary, boxes, skew)
-    probs = predict_proba(rows, classifier)
+        return PageResult(lines, binary.shape, skew)
+    whole = boxes
+    skew, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     structure = layout(boxes, skew, params)
-    labels, conf = word_context(probs, [word for line in structure for word in line])
-    labels, conf = correct_glyph_words(labels, conf, probs, [word for line in structure for word in line], lexicon)
+    words_flat = [word for line in structure for word in line]
+    labels, conf = word_context(probs, words_flat)
+    labels, conf = correct_glyph_words(labels, conf, probs, words_flat, lexicon)
     lines = []
     for line in structure:
         words = [Word([Char([int(v) for v in boxes[i]], labels[i], round(float(conf[i]), 4)) for i in word])
@@ -142,18 +165,29 @@ def read_page(image, classifier, params=DEFAULT, engine="glyph", recogniser=None
     for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew, params), key=lambda m: -m[2]):
         lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
     order = [i for line in structure for word in line for i in word]
-    result = PageResult(lines, shape, skew, 90 * turns, rows[order], [labels[i] for i in order])
+    result = PageResult(lines, binary.shape, skew, 0, rows[order], [labels[i] for i in order])
     if engine == "auto":
-        whole = layout(found, skew, params)
-        chosen = [line for line, touching in zip(whole, touching_lines(found, whole)) if touching]
+        whole_lines = layout(whole, skew, params)
+        chosen = [line for line, touching in zip(whole_lines, touching_lines(whole, whole_lines)) if touching]
         if chosen:
-            height = float(np.median(found[:, 2] - found[:, 0]))
+            height = float(np.median(whole[:, 2] - whole[:, 0]))
             result.lines = replace_lines(lines, line_positions(boxes, structure, skew),
-                                         _line_engine(binary, found, chosen, skew, recogniser, lexicon, keep_empty=True),
-                                         line_positions(found, chosen, skew), 0.5 * height)
+                                         _line_engine(binary, whole, chosen, skew, recogniser, lexicon, keep_empty=True),
+                                         line_positions(whole, chosen, skew), 0.5 * height)
             result.lines = [line for line in result.lines if line.words]
-    _unturn(result.lines, binary.shape, turns)
     return result
+
+
+def _to_input_frame(lines, scale, shape):
+    """Map character boxes from a working copy ``scale`` times the input back to the input's ``shape``."""
+    if scale == 1.0:
+        return lines
+    h, w = shape
+    for char in (c for line in lines for word in line.words for c in word.chars):
+        y1, x1, y2, x2 = char.box
+        char.box = [int(np.clip(np.floor(y1 / scale), 0, h)), int(np.clip(np.floor(x1 / scale), 0, w)),
+                    int(np.clip(np.ceil(y2 / scale), 0, h)), int(np.clip(np.ceil(x2 / scale), 0, w))]
+    return lines
 
 
 def _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=False):

@@ -35,26 +35,59 @@ def rule_angle(ink, max_tilt=DEFAULT.rule_max_tilt, step=0.25):
 
 
 def _long_runs(ink, length, span, fill):
-    """Rows of ``ink`` holding near-horizontal runs at least ``length`` long, spanning ``span`` of the width."""
+    """Rows of ``ink`` holding near-horizontal runs at least ``length`` long, spanning ``span`` of the width.
+
+    The run search works row by row, so only the rows holding enough ink for
+    one run are searched (half of it: the window reflects at the page's edges).
+    """
     h, w = ink.shape
     length = int(max(3, length))
-    thick = ndi.maximum_filter1d(ink, size=3, axis=0)
-    full = ndi.uniform_filter1d(thick.astype(np.float32), size=length, axis=1) > fill
-    covered = ndi.maximum_filter1d(full, size=length, axis=1)
-    labels, n = ndi.label(covered, structure=np.ones((3, 3)))
-    labels[~(thick & ink)] = 0
+    thick = _dilate_rows(ink)
+    rows = np.flatnonzero(np.count_nonzero(thick, axis=1) > fill * length / 2)
     mask = np.zeros_like(ink)
-    for k, sl in enumerate(ndi.find_objects(labels), start=1):
-        if sl is not None and sl[1].stop - sl[1].start >= span * w:
-            mask[sl] |= labels[sl] == k
+    if rows.size == 0:
+        return mask
+    full = ndi.uniform_filter1d(thick[rows].astype(np.float32), size=length, axis=1) > fill
+    covered = np.zeros_like(ink)
+    covered[rows] = ndi.maximum_filter1d(full, size=length, axis=1)
+    for band in _row_bands(covered.any(axis=1)):
+        labels, _ = ndi.label(covered[band], structure=np.ones((3, 3)))
+        labels[~(thick[band] & ink[band])] = 0
+        out = mask[band]
+        for k, sl in enumerate(ndi.find_objects(labels), start=1):
+            if sl is not None and sl[1].stop - sl[1].start >= span * w:
+                out[sl] |= labels[sl] == k
     return mask
 
 
+def _row_bands(flags):
+    """Slices of the runs of consecutive True ``flags``."""
+    return [sl[0] for sl in ndi.find_objects(ndi.label(flags)[0])]
+
+
+def _dilate_rows(mask):
+    """``mask`` or its row above or below (a 3-row vertical dilation)."""
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    return out
+
+
 def _crossings(ink, rule, reach):
-    """Rule pixels with other ink within ``reach`` px both above and below."""
+    """Rule pixels with other ink within ``reach`` px both above and below.
+
+    Only the bands of rows within ``reach`` of a rule are searched.
+    """
+    reach = int(max(1, np.ceil(reach)))
+    out = np.zeros_like(rule)
+    for band in _row_bands(ndi.maximum_filter1d(rule.any(axis=1), size=2 * reach + 3)):
+        out[band] = _crossings_in(ink[band], rule[band], reach)
+    return out
+
+
+def _crossings_in(ink, rule, reach):
     rest = np.pad((ink & ~rule).astype(np.int32), ((1, 0), (0, 0))).cumsum(axis=0)
     h = ink.shape[0]
-    reach = int(max(1, np.ceil(reach)))
     rows = np.arange(h)
     above = rest[rows] - rest[np.maximum(rows - reach, 0)]
     below = rest[np.minimum(rows + reach + 1, h)] - rest[np.minimum(rows + 1, h)]
@@ -70,7 +103,7 @@ def _thickness(rule):
 def _rules_horizontal(ink, loose, stroke, params):
     h, w = ink.shape
     rule = _long_runs(loose, params.rule_length * max(h, w), params.rule_span, params.rule_fill)
-    rule = ndi.maximum_filter1d(rule, size=3, axis=0) & ink
+    rule = _dilate_rows(rule) & ink
     if not rule.any():
         return rule
     reach = _thickness(rule) + params.rule_bridge_strokes * stroke
@@ -89,17 +122,26 @@ def shear_columns(mask, angle):
     h, w = mask.shape
     shift = np.round(np.arange(w) * np.tan(np.deg2rad(angle))).astype(int)
     offsets = shift - shift.min()
-    pad = int(offsets.max())
-    rows = (np.arange(h + pad)[:, None] - offsets[None, :])
-    valid = (rows >= 0) & (rows < h)
-    sheared = np.where(valid, mask[np.clip(rows, 0, h - 1), np.arange(w)[None, :]], False)
+    sheared = np.zeros((h + int(offsets.max()), w), mask.dtype)
+    for start, stop, offset in _runs(offsets):
+        sheared[offset: offset + h, start:stop] = mask[:, start:stop]
     return sheared, offsets
 
 
 def unshear_columns(sheared, offsets, h):
     """Inverse of ``shear_columns`` for an ``h``-row mask."""
-    rows = np.arange(h)[:, None] + offsets[None, :]
-    return sheared[rows, np.arange(sheared.shape[1])[None, :]]
+    out = np.empty((h, sheared.shape[1]), sheared.dtype)
+    for start, stop, offset in _runs(offsets):
+        out[:, start:stop] = sheared[offset: offset + h, start:stop]
+    return out
+
+
+def _runs(offsets):
+    """``(start, stop, offset)`` of each run of equal consecutive ``offsets``."""
+    edges = np.flatnonzero(np.diff(offsets)) + 1
+    starts = np.concatenate([[0], edges])
+    stops = np.concatenate([edges, [len(offsets)]])
+    return zip(starts.tolist(), stops.tolist(), offsets[starts].tolist())
 
 
 def remove_rules(ink, stroke, params=DEFAULT, loose=None):

@@ -69,6 +69,61 @@ def classify_boxes(binary, boxes, classifier, angle=0.0):
     return rows, predict_proba(rows, classifier)
 
 
+def segmentation_candidates(binary, box, width, low=0.35, high=1.7):
+    """Cut positions of one wide box and the letter-sized pieces between them.
+
+    Returns
+    -------
+    edges : list of int
+        Candidate cut columns relative to the box (first 0, last its width).
+    spans : list of (int, int)
+        Index pairs into ``edges`` whose run is ``low``..``high`` typical widths
+        wide and holds ink.
+    boxes : (S, 4) int array
+        Tight ink box of each span, in page coordinates.
+    """
+    y1, x1, y2, x2 = (int(v) for v in box)
+    ink = np.asarray(binary)[y1:y2, x1:x2] < 0.5
+    edges = [0] + candidate_cuts(ink, width) + [x2 - x1]
+    spans = [(i, j) for i in range(len(edges)) for j in range(i + 1, len(edges))
+             if low * width <= edges[j] - edges[i] <= high * width]
+    found = [(span, tight_box(ink[:, edges[span[0]]:edges[span[1]]], y1, x1 + edges[span[0]])) for span in spans]
+    found = [(span, b) for span, b in found if b is not None]
+    return edges, [span for span, _ in found], np.array([b for _, b in found], int).reshape(-1, 4)
+
+
+def choose_segmentation(edges, spans, probs):
+    """Dynamic programming over cuts: the spans whose best classes have the largest summed log-probability.
+
+    Parameters
+    ----------
+    edges, spans : from :func:`segmentation_candidates`
+    probs : (S, 36) array
+        Class probabilities of the spans' pieces.
+
+    Returns
+    -------
+    chosen : list of int
+        Indices into ``spans`` from left to right, or None when no chain of spans covers the box.
+    """
+    index = {span: n for n, span in enumerate(spans)}
+    score = np.log(np.asarray(probs).max(axis=1) + 1e-12)
+    best = {0: (0.0, None)}
+    for j in range(1, len(edges)):
+        options = [(best[i][0] + score[index[(i, j)]], i) for i in range(j) if i in best and (i, j) in index]
+        if options:
+            best[j] = max(options)
+    end = len(edges) - 1
+    if end not in best or not spans:
+        return None
+    chosen, j = [], end
+    while best[j][1] is not None:
+        i = best[j][1]
+        chosen.append(index[(i, j)])
+        j = i
+    return chosen[::-1]
+
+
 def best_segmentation(binary, box, width, classifier, angle=0.0, low=0.35, high=1.7):
     """Cut a box at projection minima into the letters the classifier reads best.
 
@@ -81,34 +136,45 @@ def best_segmentation(binary, box, width, classifier, angle=0.0, low=0.35, high=
     pieces, rows, probs : (P, 4) int, (P, 1024) and (P, 36) arrays of the
         chosen pieces, or None when no segmentation fits
     """
-    y1, x1, y2, x2 = (int(v) for v in box)
-    ink = np.asarray(binary)[y1:y2, x1:x2] < 0.5
-    edges = [0] + candidate_cuts(ink, width) + [x2 - x1]
-    spans = [(i, j) for i in range(len(edges)) for j in range(i + 1, len(edges))
-             if low * width <= edges[j] - edges[i] <= high * width]
-    found = [(span, tight_box(ink[:, edges[span[0]]:edges[span[1]]], y1, x1 + edges[span[0]])) for span in spans]
-    found = [(span, b) for span, b in found if b is not None]
-    if not found:
+    edges, spans, boxes = segmentation_candidates(binary, box, width, low, high)
+    if not spans:
         return None
-    boxes = np.array([b for _, b in found], int)
     rows, probs = classify_boxes(binary, boxes, classifier, angle)
-    index = {span: n for n, (span, _) in enumerate(found)}
-    score = np.log(probs.max(axis=1) + 1e-12)
-    best = {0: (0.0, None)}
-    for j in range(1, len(edges)):
-        options = [(best[i][0] + score[index[(i, j)]], i) for i in range(j) if i in best and (i, j) in index]
-        if options:
-            best[j] = max(options)
-    end = len(edges) - 1
-    if end not in best:
-        return None
-    chosen, j = [], end
-    while best[j][1] is not None:
-        i = best[j][1]
-        chosen.append(index[(i, j)])
-        j = i
-    chosen.reverse()
-    return boxes[chosen], rows[chosen], probs[chosen]
+    chosen = choose_segmentation(edges, spans, probs)
+    return None if chosen is None else (boxes[chosen], rows[chosen], probs[chosen])
+
+
+class CropCache:
+    """Normalised rows and probabilities of boxes, each box normalised and classified once.
+
+    Boxes are gathered with :meth:`add` and classified in one batch by :meth:`run`;
+    a box already known (e.g. the page's own letter boxes) is not classified again.
+    """
+
+    def __init__(self, binary, classifier, angle=0.0, boxes=None, rows=None, probs=None):
+        self.binary, self.classifier, self.angle = binary, classifier, angle
+        self.known = {}
+        if boxes is not None:
+            for box, row, prob in zip(np.asarray(boxes, int).reshape(-1, 4), rows, probs):
+                self.known[tuple(int(v) for v in box)] = (row, prob)
+        self.pending = []
+
+    def add(self, boxes):
+        for box in np.asarray(boxes, int).reshape(-1, 4):
+            key = tuple(int(v) for v in box)
+            if key not in self.known and key not in self.pending:
+                self.pending.append(key)
+
+    def run(self):
+        if self.pending:
+            rows, probs = classify_boxes(self.binary, np.array(self.pending, int), self.classifier, self.angle)
+            self.known.update({key: (row, prob) for key, row, prob in zip(self.pending, rows, probs)})
+            self.pending = []
+
+    def get(self, boxes):
+        """``(rows, probs)`` of ``boxes`` (all added and run before)."""
+        pairs = [self.known[tuple(int(v) for v in box)] for box in np.asarray(boxes, int).reshape(-1, 4)]
+        return np.array([r for r, _ in pairs]).reshape(-1, 1024), np.array([p for _, p in pairs]).reshape(len(pairs), -1)
 
 
 def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=1.3, sure_ratio=2.2):
@@ -118,7 +184,8 @@ def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=
     one between ``min_ratio`` and ``sure_ratio`` only when every piece reads
     more confidently than the whole, the whole's confidence counting
     letter/digit twins together (a wide 0 that is surely O-or-0 is not cut:
-    :func:`~ocr.recognise.lookalike_confidence`).
+    :func:`~ocr.recognise.lookalike_confidence`). The candidate pieces of all
+    wide boxes are classified together, in at most two batches.
 
     Parameters
     ----------
@@ -140,16 +207,27 @@ def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=
     widths = boxes[:, 3] - boxes[:, 1]
     heights = boxes[:, 2] - boxes[:, 0]
     whole_confidence = lookalike_confidence(probs)
+    wide = np.flatnonzero((widths > min_ratio * width) & (widths > 0.9 * heights))
+    if len(wide) == 0:
+        return boxes, rows, probs
+    cache = CropCache(binary, classifier, angle, boxes, rows, probs)
+    candidates = {k: segmentation_candidates(binary, boxes[k], width) for k in wide}
+    for _, _, found in candidates.values():
+        cache.add(found)
+    cache.run()
+    pieces = {}
+    for k, (edges, spans, found) in candidates.items():
+        chosen = choose_segmentation(edges, spans, cache.get(found)[1]) if spans else None
+        pieces[k] = found[chosen] if chosen is not None and len(chosen) >= 2 else segment_box(binary, boxes[k], width)
+        cache.add(pieces[k])
+    cache.run()
     replace = {}
-    for k in np.flatnonzero((widths > min_ratio * width) & (widths > 0.9 * heights)):
-        split = best_segmentation(binary, boxes[k], width, classifier, angle)
-        if split is None or len(split[0]) < 2:
-            pieces = segment_box(binary, boxes[k], width)
-            if len(pieces) < 2:
-                continue
-            split = (pieces,) + classify_boxes(binary, pieces, classifier, angle)
-        if widths[k] > sure_ratio * width or split[2].max(axis=1).min() > whole_confidence[k]:
-            replace[k] = split
+    for k, found in pieces.items():
+        if len(found) < 2:
+            continue
+        split_rows, split_probs = cache.get(found)
+        if widths[k] > sure_ratio * width or split_probs.max(axis=1).min() > whole_confidence[k]:
+            replace[k] = (found, split_rows, split_probs)
     if not replace:
         return boxes, rows, probs
     parts = [replace.get(k, (boxes[k:k + 1], rows[k:k + 1], probs[k:k + 1])) for k in range(len(boxes))]

@@ -24,6 +24,8 @@ def images_to_rows(images):
 
 GLYPH_SIDE = 25
 STROKE_WIDTH = 3.5
+MIN_ROTATION = 1.0
+"""Crops are rotated to undo a skew only from this many degrees on (smaller skews are left alone)."""
 
 
 def stroke_width(ink):
@@ -87,7 +89,7 @@ def normalise_glyph(ink, side=IMAGE_SIDE, glyph_side=GLYPH_SIDE, target_width=ST
     ink = np.asarray(ink, bool)
     if not ink.any():
         return np.ones((side, side))
-    if abs(angle) >= 1.0:
+    if abs(angle) >= MIN_ROTATION:
         ink = transform.rotate(ink.astype(np.float32), angle, resize=True, order=1) > 0.5
         if not ink.any():
             return np.ones((side, side))
