@@ -118,13 +118,13 @@ def emit(result, fmt, text_lines):
             click.echo(line)
 
 
-def load_model_or_fail(spec, classifier=False):
-    """Load a model (a classifier when ``classifier``) or exit 1 with one line."""
+def load_model_or_fail(spec, classifier=False, inference=False):
+    """Load a model (a classifier when ``classifier``; for its forward pass only when ``inference``) or exit 1."""
     from training.classifier import load_classifier, load_model
     from training.model_errors import ModelFormatError
 
     try:
-        return (load_classifier if classifier else load_model)(spec)
+        return (load_classifier if classifier else load_model)(spec, inference)
     except (FileNotFoundError, ModelFormatError, OSError, ValueError) as exc:
         fail(first_line(exc))
 
@@ -154,7 +154,6 @@ def read_options_or_fail(engine, line_model, lexicon):
     """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
     from ocr.lexicon import LexiconError, load_lexicon
     from training.classifier import resolve_model_path
-    from training.line_model import load_line_model
     from training.model_errors import ModelFormatError
 
     try:
@@ -163,6 +162,8 @@ def read_options_or_fail(engine, line_model, lexicon):
         fail(first_line(exc))
     recogniser = None
     if engine != "glyph":
+        from training.line_model import load_line_model  # torch: imported only when a line model is read
+
         try:
             recogniser = load_line_model(resolve_model_path(line_model))
         except FileNotFoundError as exc:
@@ -252,7 +253,7 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             fail(f"--output-dir {output_dir}: cannot create ({first_line(exc)})")
-    reader = Reader(load_model_or_fail(model, classifier=True), **read_options_or_fail(engine, line_model, lexicon))
+    reader = Reader(load_model_or_fail(model, classifier=True, inference=True), **read_options_or_fail(engine, line_model, lexicon))
     stems = unique_stems(sources)
     streaming = fmt in ("text", "jsonl") and not (output_path or output_dir)
     collected, late_errors, failed = [], [], 0
@@ -317,7 +318,7 @@ def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
 
     if not Path(pages_dir).is_dir():
         fail(f"{pages_dir}: no such directory")
-    classifier = load_model_or_fail(model, classifier=True)
+    classifier = load_model_or_fail(model, classifier=True, inference=True)
     options = read_options_or_fail(engine, line_model, lexicon)
     try:
         rows = evaluate_pages(pages_dir, classifier, **options)

@@ -6,6 +6,7 @@ from training.classifier import load_classifier
 from .decode import MAX_PIXELS, PDF_DPI, decode_pages
 from .errors import ImageError
 from .page import read_page
+from .params import DEFAULT
 from .reading import PageFailure, PageReading, to_original_pixels
 
 
@@ -15,8 +16,8 @@ class Reader:
     Parameters
     ----------
     model : str, os.PathLike or classifier
-        'cnn', 'mlp', 'torch-mlp', a model file, or an object with
-        ``predict_proba(rows) -> (N, 36)``.
+        'cnn', 'mlp', 'torch-mlp', a model file (loaded for NumPy inference,
+        without torch), or an object with ``predict_proba(rows) -> (N, 36)``.
     max_pixels : int
         Pages larger than this are read downscaled (boxes are still reported
         in the original image's pixels).
@@ -34,7 +35,7 @@ class Reader:
     """
 
     def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, **read_options):
-        self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model)
+        self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model, inference=True)
         self.max_pixels = max_pixels
         self.pdf_dpi = pdf_dpi
         self.read_options = read_options
@@ -52,7 +53,8 @@ class Reader:
             :class:`PageFailure` and stop.
         """
         try:
-            for page in decode_pages(source, max_pixels=self.max_pixels, pdf_dpi=self.pdf_dpi):
+            for page in decode_pages(source, max_pixels=self.max_pixels, pdf_dpi=self.pdf_dpi,
+                                     max_side=self.read_options.get("params", DEFAULT).work_side):
                 result = read_page(page.image, self.classifier, **self.read_options)
                 to_original_pixels(result, page.scale, page.original_shape)
                 yield PageReading(result, page.source, page.page, page.page_count, page.scale, page.image)

@@ -3,6 +3,8 @@ from importlib.resources import files
 from pathlib import Path
 
 from .model_errors import ModelFormatError
+from .numpy_inference import load_numpy_classifier
+from .numpy_models import load_numpy_model
 
 MODELS_DIR = Path(str(files("models")))
 SHIPPED = {
@@ -23,11 +25,21 @@ def resolve_model_path(spec):
     return path
 
 
-def load_model(spec):
+def load_model(spec, inference=False):
     """Load a NumPy (``.npz``) or PyTorch (``.pt``) model.
 
     Returns an object with ``kind`` and ``predict_proba(rows)`` for classifiers
     or ``reconstruct(rows)`` for the autoencoder.
+
+    Parameters
+    ----------
+    spec : str or Path
+        Shipped model name or file path.
+    inference : bool
+        Load a ``.pt`` classifier for its forward pass only, evaluated in NumPy
+        without importing torch (:mod:`training.numpy_inference`; same
+        probabilities to float32 rounding). Training and fine-tuning need the
+        default torch model.
 
     Raises
     ------
@@ -37,9 +49,9 @@ def load_model(spec):
     with open(path, "rb") as f:
         magic = f.read(4)
     if path.suffix == ".npz" or (magic.startswith(b"PK") and path.suffix != ".pt"):
-        from .numpy_models import load_numpy_model
-
         return load_numpy_model(path)
+    if path.suffix == ".pt" and inference:
+        return load_numpy_classifier(path)
     if path.suffix == ".pt":
         from .torch_models import load_torch_classifier
 
@@ -47,9 +59,12 @@ def load_model(spec):
     raise ModelFormatError(f"{path}: not a model file (expected .npz or .pt)")
 
 
-def load_classifier(spec):
-    """Load a classifier ('cnn', 'mlp', 'torch-mlp' or a path) with ``predict_proba(rows) -> (N, 36)``."""
-    model = load_model(spec)
+def load_classifier(spec, inference=False):
+    """Load a classifier ('cnn', 'mlp', 'torch-mlp' or a path) with ``predict_proba(rows) -> (N, 36)``.
+
+    ``inference`` as in :func:`load_model`.
+    """
+    model = load_model(spec, inference)
     if not hasattr(model, "predict_proba") or getattr(model, "kind", None) == "autoencoder":
         raise ModelFormatError(f"{spec}: is a {getattr(model, 'kind', 'unknown')} model, not a classifier")
     return model

@@ -1,0 +1,149 @@
+"""Run the trained PyTorch classifiers' forward pass in NumPy, without importing torch.
+
+Reading a page needs only the forward pass of the shipped CNN; importing torch
+costs more than reading a page. :func:`load_numpy_classifier` reads the same
+model file (:mod:`training.torch_file`), folds each BatchNorm into the
+convolution before it, and evaluates the network in float32 with im2col
+matrix products; its probabilities match the torch model's to float32
+rounding (tested).
+"""
+import numpy as np
+
+from nn.activations import softmax
+
+from .data import CLASSES, IMAGE_SIDE, rows_to_images
+from .model_errors import ModelFormatError
+from .torch_file import read_torch_file
+
+BN_EPS = 1e-5
+
+
+def conv3x3(x, weight, bias):
+    """3x3 convolution, padding 1, stride 1, of channels-last images.
+
+    Parameters
+    ----------
+    x : (N, H, W, C) float32 array
+    weight : (O, C, 3, 3) float32 array (PyTorch's layout)
+    bias : (O,) float32 array
+
+    Returns
+    -------
+    (N, H, W, O) float32 array
+    """
+    n, h, w, c = x.shape
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(1, 2))
+    cols = windows.reshape(n * h * w, c * 9)
+    return (cols @ weight.reshape(len(weight), c * 9).T + bias).reshape(n, h, w, len(weight))
+
+
+def max_pool2(x):
+    """2x2 max-pool, stride 2, of ``(N, H, W, C)`` channels-last images."""
+    n, h, w, c = x.shape
+    return x[:, : h // 2 * 2, : w // 2 * 2].reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+class NumpyClassifier:
+    """A saved CNN or torch MLP evaluated in NumPy, with ``predict_proba`` on dataset rows.
+
+    Attributes
+    ----------
+    kind : {'cnn', 'torch-mlp'}
+    settings, metrics, arch : dict
+    class_bias : (36,) float64 array or None
+    """
+
+    def __init__(self, kind, layers, settings=None, metrics=None, arch=None, class_bias=None):
+        self.kind, self.layers = kind, layers
+        self.settings, self.metrics, self.arch = settings or {}, metrics or {}, arch or {}
+        self.class_bias = None if class_bias is None else np.asarray(class_bias, np.float64)
+
+    def logits(self, rows, batch_size=32):
+        """Logits ``(N, 36)`` float64, before any class bias, for rows ``(N, 1024)``."""
+        rows = np.asarray(rows, np.float32)
+        if rows.ndim != 2 or rows.shape[1] != IMAGE_SIDE * IMAGE_SIDE:
+            raise ValueError(f"rows must be N x {IMAGE_SIDE * IMAGE_SIDE}, got shape {rows.shape}")
+        out = [np.empty((0, len(CLASSES)))]
+        for start in range(0, len(rows), batch_size):
+            ink = 1.0 - rows_to_images(rows[start:start + batch_size])
+            out.append(self._forward(ink[..., None]).astype(np.float64))
+        return np.concatenate(out)
+
+    def _forward(self, x):
+        for op, *params in self.layers:
+            if op == "conv":
+                x = np.maximum(conv3x3(x, *params), 0)
+            elif op == "pool":
+                x = max_pool2(x)
+            elif op == "flatten":
+                x = x.transpose(0, 3, 1, 2).reshape(len(x), -1)
+            elif op == "linear":
+                x = x @ params[0].T + params[1]
+            elif op == "relu":
+                x = np.maximum(x, 0)
+            elif op == "sigmoid":
+                x = 1.0 / (1.0 + np.exp(-x))
+        return x
+
+    def predict_proba(self, rows, batch_size=32):
+        """Softmax probabilities ``(N, 36)`` float64 for rows ``(N, 1024)`` in the stored (transposed) format."""
+        logits = self.logits(rows, batch_size)
+        if self.class_bias is not None:
+            logits = logits + self.class_bias
+        return softmax(logits, axis=1)
+
+    def predict(self, rows):
+        return self.predict_proba(rows).argmax(axis=1)
+
+
+def cnn_layers(state, arch):
+    """The CNN's layers as ``(op, *arrays)`` with each BatchNorm folded into its convolution."""
+    channels = arch.get("channels", (32, 64, 128))
+    per_block = int(arch.get("convs_per_block", 1))
+    layers, index = [], 0
+    for _ in channels:
+        for _ in range(per_block):
+            weight = state[f"features.{index}.weight"]
+            bn = f"features.{index + 1}"
+            scale = state[f"{bn}.weight"] / np.sqrt(state[f"{bn}.running_var"] + BN_EPS)
+            layers.append(("conv", (weight * scale[:, None, None, None]).astype(np.float32),
+                           (state[f"{bn}.bias"] - state[f"{bn}.running_mean"] * scale).astype(np.float32)))
+            index += 3
+        layers.append(("pool",))
+        index += 1
+    layers.append(("flatten",))
+    layers.append(("linear", state["head.2.weight"], state["head.2.bias"]))
+    layers.append(("relu",))
+    layers.append(("linear", state["head.5.weight"], state["head.5.bias"]))
+    return layers
+
+
+def mlp_layers(state):
+    """The torch MLP's layers as ``(op, *arrays)``."""
+    return [("flatten",), ("linear", state["net.1.weight"], state["net.1.bias"]), ("sigmoid",),
+            ("linear", state["net.3.weight"], state["net.3.bias"])]
+
+
+def load_numpy_classifier(path):
+    """Load a saved CNN or torch MLP (``.pt``) for NumPy inference.
+
+    Raises
+    ------
+    FileNotFoundError
+    ModelFormatError
+    """
+    blob = read_torch_file(path)
+    if not isinstance(blob, dict) or not {"kind", "arch", "state_dict"} <= blob.keys():
+        raise ModelFormatError(f"{path}: not a saved classifier (need keys kind, arch, state_dict)")
+    kind, arch, state = blob["kind"], dict(blob["arch"]), blob["state_dict"]
+    try:
+        layers = cnn_layers(state, arch) if kind == "cnn" else mlp_layers(state) if kind == "torch-mlp" else None
+    except KeyError as exc:
+        raise ModelFormatError(f"{path}: weights do not fit a {kind} (missing {exc})") from None
+    if layers is None:
+        raise ModelFormatError(f"{path}: unknown model kind {kind!r}")
+    bias = blob.get("class_bias")
+    if bias is not None and np.shape(bias) != (len(CLASSES),):
+        raise ModelFormatError(f"{path}: class_bias must hold {len(CLASSES)} values")
+    return NumpyClassifier(kind, layers, blob.get("settings"), blob.get("metrics"), arch, bias)
