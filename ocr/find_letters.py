@@ -63,15 +63,17 @@ def binarise(image, params=DEFAULT):
         Working-copy coordinates over input coordinates.
     stroke : float
         The page's median stroke width in working-copy px.
+    contrast : 2-D float32 array on the working copy
+        Darkening below the local paper (``ocr.ink.ink_contrast``).
     """
     channels, scale = working_copy(to_channels(image), params.work_side)
     if params.pre_blur:
         channels = filters.gaussian(channels, sigma=params.pre_blur, preserve_range=True,
                                     channel_axis=2).astype(np.float32)
     mask = paper_mask(channels.min(axis=2))
-    ink, loose, stroke = binarise_channels(channels, mask, params)
+    ink, loose, stroke, contrast = binarise_channels(channels, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose)
-    return ink, scale, stroke
+    return ink, scale, stroke, contrast
 
 
 def _reference_height(heights):
@@ -171,6 +173,8 @@ class Located:
         Working-copy pixels per input pixel.
     stroke : float
         The page's median stroke width in working-copy px.
+    contrast : (h, w) float32 array or None
+        Darkening below the local paper.
     """
 
     boxes: np.ndarray
@@ -178,6 +182,7 @@ class Located:
     ink: np.ndarray
     scale: float = 1.0
     stroke: float = 1.0
+    contrast: np.ndarray = None
 
     @property
     def binary(self):
@@ -186,7 +191,8 @@ class Located:
 
     def turned(self, k, params=DEFAULT):
         """The same page turned by ``np.rot90``'s ``k`` quarter turns, letters found again on the turned ink."""
-        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params)
+        contrast = None if self.contrast is None else np.rot90(self.contrast, k)
+        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params, contrast)
 
 
 def locate(image, params=DEFAULT):
@@ -205,11 +211,11 @@ def locate(image, params=DEFAULT):
     shape = image.shape[:2]
     if image.ndim < 2 or min(shape) < 4:
         return Located(np.zeros((0, 4), int), np.zeros((0, 4), int), np.zeros(shape, bool))
-    ink, scale, stroke = binarise(image, params)
-    return letters_on(ink, stroke, scale, params)
+    ink, scale, stroke, contrast = binarise(image, params)
+    return letters_on(ink, stroke, scale, params, contrast)
 
 
-def letters_on(ink, stroke, scale=1.0, params=DEFAULT):
+def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None):
     """Letter and mark boxes of an ink mask (see :func:`find_letters_and_marks`).
 
     Parameters
@@ -219,6 +225,9 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT):
         Stroke width in px; strokes are joined across gaps of about half of it.
     scale : float
         Recorded in the result (working-copy px per input px).
+    contrast : (h, w) float array, optional
+        Ink contrast; letters much paler than the page's writing are dropped
+        (:func:`pale_boxes`).
 
     Returns
     -------
@@ -232,8 +241,37 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT):
         regions = measure.regionprops(measure.label(joined, connectivity=2))
         raw = np.array([r.bbox for r in regions], float).reshape(-1, 4)
         boxes = filter_boxes(raw, ink.shape, params)
+        if contrast is not None and len(boxes):
+            boxes = boxes[~pale_boxes(boxes, ink, contrast, params.min_peak_ratio)]
         marks = small_marks(raw, boxes, stroke, params)
-    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke)
+    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke, contrast)
+
+
+def pale_boxes(boxes, ink, contrast, min_peak_ratio=DEFAULT.min_peak_ratio):
+    """Boxes whose darkest ink is much paler than the page's writing.
+
+    Written strokes have dark cores; a shadow's edge, show-through or a smudge
+    is ink-like only at a fraction of that contrast.
+
+    Parameters
+    ----------
+    boxes : (K, 4) array
+    ink : (h, w) bool array
+    contrast : (h, w) float array
+    min_peak_ratio : float
+        A box is pale when its peak ink contrast is under this fraction of the
+        median peak over all boxes.
+
+    Returns
+    -------
+    pale : (K,) bool array
+    """
+    peaks = np.zeros(len(boxes))
+    for k, (y1, x1, y2, x2) in enumerate(np.asarray(boxes, int)):
+        inside = ink[y1:y2, x1:x2]
+        if inside.any():
+            peaks[k] = contrast[y1:y2, x1:x2][inside].max()
+    return peaks < min_peak_ratio * np.median(peaks)
 
 
 def small_marks(raw, boxes, stroke, params=DEFAULT):

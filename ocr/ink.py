@@ -195,10 +195,12 @@ def binarise_channels(channels, mask, params=DEFAULT):
         Ink without the half-maximum edge test (see ``hysteresis_ink``).
     stroke : float
         The page's median stroke width in px (from a coarse first pass).
+    contrast : (H, W) float32 array
+        Each pixel's darkening below the local paper (see ``ink_contrast``).
     """
     stroke = page_stroke_width(channels, mask, params)
     block = max(1, int(np.ceil(stroke)))
     radius = max(1, int(np.ceil(params.background_strokes)))
     contrast = ink_contrast(channels, block, radius)
     ink, loose = hysteresis_ink(contrast, mask, stroke, params)
-    return ink, loose, stroke
+    return ink, loose, stroke, contrast

@@ -65,6 +65,10 @@ class FrontEndParams:
     min_height, max_height : float
         After merging, letters are ``min_height``..``max_height`` ``letter``
         heights tall.
+    min_peak_ratio : float
+        A letter's darkest ink is at least this fraction of the median over the
+        page's letters (writing measured at 0.8 or more of it on every dev
+        page; a shadow's edge at 0.34).
     sliver_ratio : float
         A box more than this many times taller than wide and taller than two
         ``letter`` heights is an edge or a pen, not a letter.
@@ -128,6 +132,7 @@ class FrontEndParams:
     merge_height: float = 1.6
     min_height: float = 0.4
     max_height: float = 2.5
+    min_peak_ratio: float = 0.5
     sliver_ratio: float = 4.0
     run_min: float = 0.6
     run_max: float = 1.8

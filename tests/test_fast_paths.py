@@ -1,0 +1,208 @@
+"""The shortcuts that make page reading fast must give what the long way gives."""
+import pickle
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from scipy import ndimage as ndi
+
+from ocr.decode import decode_pages
+from ocr.find_letters import locate, pale_boxes
+from ocr.normalise import normalise_crops
+from ocr.orientation import detect_orientation, rotate_boxes, turn_rows
+from ocr.page import read_page
+from ocr.params import DEFAULT
+from ocr.rules import _crossings, _long_runs
+from ocr.split import CropCache, split_touching
+from ocr_drawing import draw_letter, text_page
+from training.model_errors import ModelFormatError
+from training.torch_file import read_torch_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Counting:
+    """A classifier that reads everything as T and records every batch it is given."""
+
+    def __init__(self):
+        self.batches = []
+
+    def predict_proba(self, rows):
+        self.batches.append(np.asarray(rows).copy())
+        probs = np.full((len(rows), 36), 0.1 / 35)
+        probs[:, 19] = 0.9
+        return probs
+
+
+def test_crop_cache_classifies_each_box_once_in_one_batch():
+    page = text_page([["TT", "T"]])
+    found = locate(page)
+    reader = Counting()
+    known = found.boxes[:1]
+    rows = normalise_crops(found.binary, known)
+    cache = CropCache(found.binary, reader, 0.0, known, rows, reader.predict_proba(rows))
+    reader.batches.clear()
+    cache.add(found.boxes)
+    cache.add(found.boxes[::-1])
+    cache.run()
+    assert len(reader.batches) == 1 and len(reader.batches[0]) == len(found.boxes) - 1
+    got_rows, _ = cache.get(found.boxes)
+    np.testing.assert_array_equal(got_rows, normalise_crops(found.binary, found.boxes))
+
+
+def test_split_search_classifies_the_pieces_of_all_wide_boxes_together():
+    page = np.full((160, 900), 0.9)
+    for start in (20, 460):
+        for k in range(4):
+            draw_letter(page, "HTEL"[k], 50, start + 48 * k, 60, width=44)
+    found = locate(page)
+    rows = normalise_crops(found.binary, found.boxes)
+    reader = Counting()
+    boxes, _, _ = split_touching(found.binary, found.boxes, rows, reader.predict_proba(rows), reader)
+    assert len(boxes) > len(found.boxes)
+    assert len(reader.batches) <= 3
+    seen = np.concatenate(reader.batches)
+    assert len(np.unique(seen, axis=0)) == len(seen)
+
+
+def test_turned_rows_are_the_rows_of_the_turned_page():
+    page = text_page([["HELT", "FEZ"]])
+    found = locate(page)
+    upright = normalise_crops(found.binary, found.boxes)
+    for k in (1, 2, 3):
+        turned = normalise_crops(np.rot90(found.binary, k), rotate_boxes(found.boxes, found.binary.shape, k))
+        dist = np.abs(turn_rows(upright, k)[:, None] - turned[None]).mean(axis=2)
+        off_diagonal = dist[~np.eye(len(dist), dtype=bool)]
+        assert dist.diagonal().max() < 0.1 < np.median(off_diagonal)
+
+
+class Refusing:
+    def predict_proba(self, rows):
+        raise AssertionError("the turned readings were computed")
+
+
+def test_a_confident_upright_reading_skips_the_other_turns():
+    page = text_page([["HELT", "FEZ"]])
+    found = locate(page)
+    sure = np.full((len(found.boxes), 36), 0.01 / 35)
+    sure[:, 7] = 0.99
+    rows = normalise_crops(found.binary, found.boxes)
+    assert detect_orientation(found.binary, found.boxes, Refusing(), upright=(rows, sure)) == 0
+    unsure = np.full((len(found.boxes), 36), 1 / 36)
+    reader = Counting()
+    detect_orientation(found.binary, found.boxes, reader, upright=(rows, unsure))
+    assert len(reader.batches) == 1 and len(reader.batches[0]) == 3 * len(found.boxes)
+
+
+def _long_runs_everywhere(ink, length, span, fill):
+    """The rule search over every row and the whole page (the reference for the banded search)."""
+    h, w = ink.shape
+    length = int(max(3, length))
+    thick = ndi.maximum_filter1d(ink, size=3, axis=0)
+    full = ndi.uniform_filter1d(thick.astype(np.float32), size=length, axis=1) > fill
+    covered = ndi.maximum_filter1d(full, size=length, axis=1)
+    labels, _ = ndi.label(covered, structure=np.ones((3, 3)))
+    labels[~(thick & ink)] = 0
+    mask = np.zeros_like(ink)
+    for k, sl in enumerate(ndi.find_objects(labels), start=1):
+        if sl is not None and sl[1].stop - sl[1].start >= span * w:
+            mask[sl] |= labels[sl] == k
+    return mask
+
+
+def _crossings_everywhere(ink, rule, reach):
+    rest = np.pad((ink & ~rule).astype(np.int32), ((1, 0), (0, 0))).cumsum(axis=0)
+    rows = np.arange(ink.shape[0])
+    reach = int(max(1, np.ceil(reach)))
+    above = rest[rows] - rest[np.maximum(rows - reach, 0)]
+    below = rest[np.minimum(rows + reach + 1, len(rows))] - rest[np.minimum(rows + 1, len(rows))]
+    return rule & (above > 0) & (below > 0)
+
+
+def test_banded_rule_search_equals_the_whole_page_search():
+    rng = np.random.default_rng(3)
+    ink = rng.random((300, 400)) < 0.03
+    ink[40:43, :] = True
+    ink[120:122, 30:390] = True
+    ink[200:203, :70] = True
+    ink[230:232, :60] = True
+    ink[299, 100:380] = True
+    ink[250:280, 150:152] = True
+    for length, span in ((100, 0.35), (60, 0.1), (50, 0.05), (100, 0.05)):
+        expected = _long_runs_everywhere(ink, length, span, 0.95)
+        assert expected.any()
+        np.testing.assert_array_equal(_long_runs(ink, length, span, 0.95), expected)
+    rule = _long_runs_everywhere(ink, 100, 0.35, 0.95)
+    for reach in (2, 7.5):
+        np.testing.assert_array_equal(_crossings(ink, rule, reach), _crossings_everywhere(ink, rule, reach))
+
+
+def test_a_pale_blob_the_size_of_a_letter_is_not_a_letter():
+    page = text_page([["HELT", "FEZ"]])
+    draw_letter(page, "H", 10, page.shape[1] - 60, 40, ink=0.8)
+    found = locate(page)
+    assert pale_boxes(found.boxes, found.ink, found.contrast).sum() == 0
+    kept = locate(page, DEFAULT.with_(min_peak_ratio=0.0)).boxes
+    assert len(found.boxes) == 7 and len(kept) == 8
+
+
+def test_pages_are_decoded_at_the_working_size_and_boxes_map_back(tmp_path):
+    page = (text_page([["HELT", "FEZ"]], h=60) * 255).astype(np.uint8)
+    big = np.kron(page, np.ones((6, 6), np.uint8))
+    Image.fromarray(big).save(tmp_path / "big.jpg", quality=92)
+    decoded = next(iter(decode_pages(tmp_path / "big.jpg", max_side=1000)))
+    assert max(decoded.image.shape) <= 1000 and decoded.original_shape == big.shape
+    from ocr.api import Reader
+
+    reading = Reader(Counting()).read(tmp_path / "big.jpg")[0]
+    small = read_page(page, Counting())
+    got = np.array(sorted((c.box for c in reading.chars), key=lambda b: b[1]), float)
+    want = np.array(sorted((c.box for c in small.chars), key=lambda b: b[1]), float) * 6
+    assert reading.shape == big.shape and got.shape == want.shape
+    assert np.abs(got - want).max() <= 12
+
+
+def test_numpy_forward_matches_torch_on_the_shipped_models(shipped_cnn):
+    from training.classifier import load_classifier
+    from training.data import load_split
+
+    try:
+        rows = load_split("test").x[::9]
+    except Exception:
+        rows = np.random.default_rng(0).random((200, 1024))
+    for name in ("cnn", "torch-mlp"):
+        exact, fast = load_classifier(name), load_classifier(name, inference=True)
+        assert type(fast).__name__ == "NumpyClassifier"
+        a, b = exact.predict_proba(rows), fast.predict_proba(rows)
+        assert np.abs(a - b).max() < 1e-5
+        np.testing.assert_array_equal(a.argmax(1), b.argmax(1))
+
+
+def test_weights_only_reader_refuses_other_objects(tmp_path):
+    path = tmp_path / "evil.pt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("evil/data.pkl", pickle.dumps(subprocess.Popen, protocol=2))
+        archive.writestr("evil/byteorder", "little")
+    with pytest.raises(ModelFormatError, match="not a readable PyTorch model file"):
+        read_torch_file(path)
+    (tmp_path / "junk.pt").write_bytes(b"not a zip")
+    with pytest.raises(ModelFormatError):
+        read_torch_file(tmp_path / "junk.pt")
+
+
+@pytest.mark.slow
+def test_read_command_never_imports_torch(tmp_path):
+    page = tmp_path / "page.png"
+    Image.fromarray((text_page([["HELT"]]) * 255).astype(np.uint8)).save(page)
+    code = ("import runpy, sys\n"
+            "sys.argv = ['cli.py', 'read', sys.argv[1]]\n"
+            "try:\n    runpy.run_path('cli.py', run_name='__main__')\n"
+            "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "assert 'torch' not in sys.modules, 'torch was imported'\n")
+    done = subprocess.run([sys.executable, "-c", code, str(page)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.strip()
