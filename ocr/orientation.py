@@ -73,8 +73,9 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT, turns=(0, 1, 2
     turns : sequence of int
         Which quarter turns to score (the others stay NaN).
     upright : ((K, 1024), (K, 36)) arrays, optional
-        Rows of all ``boxes`` normalised upright without rotation, and their
-        probabilities, when already computed.
+        Rows of all ``boxes`` normalised upright, and their probabilities,
+        when already computed (page reading passes its own rows, deskewed:
+        a turned deskewed crop is the deskewed crop of the turned page).
 
     Returns
     -------
