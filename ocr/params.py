@@ -27,6 +27,10 @@ class FrontEndParams:
         deviations of the paper's contrast.
     seed_min_contrast : float
         ... and at least this fraction darker than the local paper.
+    statistics_step : int
+        The paper's contrast statistics are measured on every this-many-th
+        pixel along each axis (a regular sample; the median of millions of
+        pixels does not need them all).
     grow_ratio : float
         Ink grows from the seeds over pixels whose contrast exceeds this
         fraction of the seed level (hysteresis), so faint parts of a thin pen
@@ -115,6 +119,7 @@ class FrontEndParams:
     background_strokes: float = 3.0
     seed_noise: float = 6.0
     seed_min_contrast: float = 0.08
+    statistics_step: int = 3
     grow_ratio: float = 0.5
     edge_fraction: float = 0.5
     peak_strokes: float = 2.0
