@@ -83,7 +83,7 @@ class StubClassifier:
 def stub_model(monkeypatch):
     import training.classifier
 
-    def fake(spec):
+    def fake(spec, inference=False):
         if spec == "missing":
             raise FileNotFoundError("shipped model 'missing' not found: models/missing.pt")
         return StubClassifier()
