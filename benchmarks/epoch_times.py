@@ -2,8 +2,10 @@
 
 BLAS threads are limited through threadpoolctl (checked afterwards) and torch's with
 ``torch.set_num_threads``, to the same number. Each epoch is timed in wall-clock and CPU
-(process) seconds. Torch builds no graph towards an input tensor whose ``requires_grad`` is
-False (the default; ``torch_epoch`` checks it), so it does not compute the input gradient.
+(process) seconds. Neither MLP computes the gradient with respect to the input images:
+``nn.Sequential.backward`` skips it by default, and torch builds no graph towards an input
+tensor whose ``requires_grad`` is False (the default; ``torch_epoch`` checks it). The
+``numpy + input grad`` row times the NumPy backward that does compute it, for comparison.
 
 Example::
 
@@ -58,6 +60,9 @@ def parse_args(argv=None):
 def limit_threads(n):
     """Limit every BLAS library threadpoolctl finds to ``n`` threads, and torch to ``n`` threads.
 
+    threadpoolctl sees only the libraries loaded so far (reading the data loads SciPy's
+    OpenBLAS beside NumPy's), so call it once they are all loaded.
+
     Parameters
     ----------
     n : int
@@ -84,12 +89,12 @@ def limit_threads(n):
     return limiter
 
 
-def numpy_epoch(model, opt, x, onehot, batch_size, seed):
-    """One SGD epoch of the NumPy ``model``."""
+def numpy_epoch(model, opt, x, onehot, batch_size, seed, input_grad=False):
+    """One SGD epoch of the NumPy ``model``; ``input_grad`` also computes the unused d/dx."""
     for xb, yb in nn.minibatches(x, onehot, batch_size, rng=seed):
         out, caches = model.forward(xb)
         _, dout = nn.softmax_cross_entropy(out, yb)
-        model.backward(dout, caches)
+        model.backward(dout, caches, input_grad=input_grad)
         opt.step()
 
 
@@ -118,21 +123,23 @@ def median_times(fn, repeats):
 
 def main(argv=None):
     args = parse_args(argv)
+    train = load_split("train", args.data_dir)
     try:
         limit_threads(args.threads)
     except ThreadLimitError as err:
         sys.exit(f"epoch_times.py: error: {err}")
 
     dtype = np.dtype(args.dtype)
-    train = load_split("train", args.data_dir)
     x = np.ascontiguousarray(train.x, dtype=dtype)
     onehot = train.onehot.astype(dtype)
     times = {}
 
-    model = nn.mlp((x.shape[1], 64, onehot.shape[1]), ("sigmoid", None), rng=0, dtype=dtype)
-    opt = nn.SGD(model, lr=args.lr, momentum=0.9)
-    numpy_epoch(model, opt, x, onehot, args.batch_size, 0)
-    times["numpy"] = median_times(lambda r: numpy_epoch(model, opt, x, onehot, args.batch_size, r), args.repeats)
+    for label, input_grad in (("numpy", False), ("numpy + input grad", True)):
+        model = nn.mlp((x.shape[1], 64, onehot.shape[1]), ("sigmoid", None), rng=0, dtype=dtype)
+        opt = nn.SGD(model, lr=args.lr, momentum=0.9)
+        numpy_epoch(model, opt, x, onehot, args.batch_size, 0, input_grad)
+        times[label] = median_times(
+            lambda r: numpy_epoch(model, opt, x, onehot, args.batch_size, r, input_grad), args.repeats)
 
     torch.manual_seed(0)
     net = TorchMLP().to(getattr(torch, args.dtype))
