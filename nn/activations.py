@@ -1,6 +1,7 @@
 """Activation functions and their layers.
 
-Each layer has ``forward(x) -> (y, cache)`` and ``backward(dy, cache) -> dx``.
+Each layer has ``forward(x) -> (y, cache)`` and ``backward(dy, cache, input_grad=True) -> dx``
+(None when ``input_grad`` is false: an activation has nothing else to compute).
 """
 import numpy as np
 
@@ -27,6 +28,9 @@ class _Activation:
     params = {}
     grads = {}
 
+    def backward(self, dy, cache, input_grad=True):
+        return self._input_grad(dy, cache) if input_grad else None
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -36,7 +40,7 @@ class Sigmoid(_Activation):
         y = sigmoid(x)
         return y, y
 
-    def backward(self, dy, cache):
+    def _input_grad(self, dy, cache):
         y = cache
         return dy * y * (1.0 - y)
 
@@ -46,7 +50,7 @@ class Tanh(_Activation):
         y = np.tanh(x)
         return y, y
 
-    def backward(self, dy, cache):
+    def _input_grad(self, dy, cache):
         y = cache
         return dy * (1.0 - y * y)
 
@@ -56,7 +60,7 @@ class ReLU(_Activation):
         mask = x > 0
         return x * mask, mask
 
-    def backward(self, dy, cache):
+    def _input_grad(self, dy, cache):
         return dy * cache
 
 
@@ -67,7 +71,7 @@ class Softmax(_Activation):
         y = softmax(x)
         return y, y
 
-    def backward(self, dy, cache):
+    def _input_grad(self, dy, cache):
         y = cache
         return y * (dy - np.sum(dy * y, axis=-1, keepdims=True))
 

@@ -28,14 +28,14 @@ def check_gradients(model, loss_fn, x, target, eps=4e-5, check_input=True, floor
     Parameters
     ----------
     model : Sequential or layer
-        Anything with ``forward``/``backward`` and ``params``/``grads``
-        (a ``Sequential`` exposes ``named_parameters``).
+        Anything with ``forward(x) -> (y, cache)``, ``backward(dy, cache, input_grad)``
+        and ``params``/``grads`` (a ``Sequential`` exposes ``named_parameters``).
     loss_fn : callable
         ``loss_fn(output, target) -> (loss, d_output)``.
     x, target : arrays
     eps : float
     check_input : bool
-        Also check d/dx.
+        Also check d/dx (``backward`` is asked for it only then).
     floor : float
         The denominator's ``tiny`` for each parameter is ``floor`` times its
         largest analytic gradient magnitude: entries far below that scale are
@@ -54,7 +54,7 @@ def check_gradients(model, loss_fn, x, target, eps=4e-5, check_input=True, floor
 
     out, cache = model.forward(x)
     _, dout = loss_fn(out, target)
-    dx = model.backward(dout, cache)
+    dx = model.backward(dout, cache, input_grad=check_input)
     if hasattr(model, "named_parameters"):
         params = [(name, p, g.copy()) for name, p, g in model.named_parameters()]
     else:

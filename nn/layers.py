@@ -30,12 +30,12 @@ class Linear:
         """Return ``(y, cache)``; the cache is the input."""
         return x @ self.params["W"] + self.params["b"], x
 
-    def backward(self, dy, cache):
-        """Fill ``grads`` and return d/dx."""
+    def backward(self, dy, cache, input_grad=True):
+        """Fill ``grads`` from ``dy`` (batch, n_out); return d/dx (batch, n_in), or None if not ``input_grad``."""
         x = cache
         np.matmul(x.T, dy, out=self.grads["W"])
         np.sum(dy, axis=0, out=self.grads["b"])
-        return dy @ self.params["W"].T
+        return dy @ self.params["W"].T if input_grad else None
 
     def __repr__(self):
         return f"Linear({self.shape[0]}, {self.shape[1]})"

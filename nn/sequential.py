@@ -8,8 +8,8 @@ from .layers import Linear
 class Sequential:
     """Layers applied in order.
 
-    ``forward(x)`` returns ``(y, caches)`` and ``backward(dy, caches)`` returns
-    d/dx after filling every layer's ``grads``.
+    ``forward(x)`` returns ``(y, caches)``, one cache per layer;
+    ``backward(dy, caches)`` fills every layer's ``grads``.
     """
 
     def __init__(self, layers):
@@ -22,10 +22,29 @@ class Sequential:
             caches.append(cache)
         return x, caches
 
-    def backward(self, dy, caches):
-        for layer, cache in zip(reversed(self.layers), reversed(caches)):
-            dy = layer.backward(dy, cache)
-        return dy
+    def backward(self, dy, caches, input_grad=False):
+        """Fill every layer's ``grads`` from ``dy`` (batch, n_out), the loss gradient w.r.t. the output.
+
+        Parameters
+        ----------
+        dy : ndarray (batch, n_out)
+        caches : list
+            From ``forward``, one per layer.
+        input_grad : bool
+            Also compute d/dx (batch, n_in). Training never needs it, so by
+            default the first layer with parameters computes only its own
+            gradients and the parameter-free layers before it are not run.
+
+        Returns
+        -------
+        ndarray (batch, n_in) or None
+            d/dx if ``input_grad``, else None.
+        """
+        first = 0 if input_grad else next((i for i, layer in enumerate(self.layers) if layer.params),
+                                          len(self.layers))
+        for i in range(len(self.layers) - 1, first - 1, -1):
+            dy = self.layers[i].backward(dy, caches[i], input_grad=input_grad or i > first)
+        return dy if input_grad else None
 
     def __call__(self, x):
         return self.forward(x)[0]

@@ -76,8 +76,8 @@ def test_autoencoder_gradients():
 class WrongLinear(nn.Linear):
     """Backward with the weight gradient off by a factor: a checker must catch it."""
 
-    def backward(self, dy, cache):
-        dx = super().backward(dy, cache)
+    def backward(self, dy, cache, input_grad=True):
+        dx = super().backward(dy, cache, input_grad)
         self.grads["W"] *= 1.01
         return dx
 
@@ -88,6 +88,42 @@ def test_checker_catches_wrong_backward():
     errors = nn.check_gradients(model, nn.softmax_cross_entropy, rng.normal(size=(4, 6)), random_target(rng, 4, 3))
     assert errors["0.W"] > 1e-3
     assert errors["2.W"] < TOL
+
+
+class RecordingLinear(nn.Linear):
+    """Linear layer that remembers whether its last backward was asked for d/dx."""
+
+    def backward(self, dy, cache, input_grad=True):
+        self.asked_input_grad = input_grad
+        return super().backward(dy, cache, input_grad)
+
+
+def test_model_backward_skips_the_first_layers_input_gradient():
+    rng = np.random.default_rng(7)
+    model = nn.Sequential([nn.ReLU(), RecordingLinear(12, 8, rng), nn.Sigmoid(), RecordingLinear(8, 5, rng)])
+    x, t = rng.normal(size=(6, 12)), random_target(rng, 6, 5)
+    out, caches = model.forward(x)
+    _, dout = nn.softmax_cross_entropy(out, t)
+    dx = model.backward(dout, caches, input_grad=True)
+    assert dx.shape == x.shape
+    full = {name: g.copy() for name, _, g in model.named_parameters()}
+
+    caches[0] = None
+    assert model.backward(dout, caches) is None
+    assert [layer.asked_input_grad for layer in model.layers[1::2]] == [False, True]
+    assert set(full) == {"1.W", "1.b", "3.W", "3.b"}
+    for name, _, g in model.named_parameters():
+        np.testing.assert_allclose(g, full[name], rtol=1e-12, atol=0)
+        assert np.abs(g).max() > 0
+
+
+def test_linear_backward_without_input_gradient():
+    rng = np.random.default_rng(8)
+    layer = nn.Linear(5, 3, rng)
+    x, dy = rng.normal(size=(4, 5)), rng.normal(size=(4, 3))
+    assert layer.backward(dy, x, input_grad=False) is None
+    np.testing.assert_allclose(layer.grads["W"], x.T @ dy, rtol=1e-12)
+    np.testing.assert_allclose(layer.backward(dy, x), dy @ layer.params["W"].T, rtol=1e-12)
 
 
 def test_softmax_shift_invariant_and_stable():
