@@ -84,7 +84,7 @@ def binarise(image, params=DEFAULT):
     channels, scale = working_copy(to_channels(image), params.work_side)
     if params.pre_blur:
         channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
-    mask = paper_mask(channels.min(axis=2))
+    mask = paper_mask(np.minimum.reduce([channels[..., c] for c in range(channels.shape[2])]))
     ink, loose, stroke, contrast = binarise_channels(channels, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose)
     return ink, scale, stroke, contrast
