@@ -23,6 +23,7 @@ from .reading import PageFailure
 BYTES_NAME = "<bytes>"
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_TIMEOUT = "20s"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class BatchError(OCRError):
@@ -146,9 +147,13 @@ def _done(pages):
 
 
 def _single_threaded():
-    """One thread for torch and BLAS in this worker process (the workers are the parallelism)."""
+    """One thread for torch, OpenMP and BLAS in this worker process (the workers are the parallelism).
+
+    Libraries loaded already are limited through threadpoolctl, those loaded later by the environment.
+    """
     global _thread_limits
     if _thread_limits is None:
+        os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
         torch.set_num_threads(1)
         _thread_limits = threadpool_limits(1)
 
@@ -159,8 +164,8 @@ _worker_reader = None
 
 def _start_worker(pickled_reader):
     global _worker_reader
-    _single_threaded()
     _worker_reader = pickle.loads(pickled_reader)
+    _single_threaded()
 
 
 def _read_in_worker(name, data, keep):

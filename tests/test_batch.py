@@ -1,7 +1,9 @@
 import json
+import multiprocessing
+import pickle
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +12,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from cli import read
-from ocr.batch import in_order
+from ocr.api import Reader
+from ocr.batch import _start_worker, in_order, read_source
 from ocr_drawing import text_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +64,50 @@ def test_results_come_in_submission_order_when_later_ones_finish_first():
         results = list(in_order(lambda i: (pool.submit(work, i), str(i)), range(n), window=n))
     assert completion == list(range(n))[::-1]
     assert results == [[i] for i in range(n)]
+
+
+def test_no_more_than_window_inputs_are_in_flight():
+    submitted = []
+
+    def submit(i):
+        submitted.append(i)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: [i]), str(i)
+
+    results = in_order(submit, range(10), window=3)
+    assert next(results) == [0] and submitted == [0, 1, 2]
+    assert list(results) == [[i] for i in range(1, 10)] and submitted == list(range(10))
+
+
+def test_pages_keep_their_image_and_crops_only_when_asked(mixed_inputs):
+    from conftest import StubClassifier
+
+    reader = Reader(StubClassifier())
+    kept, = read_source(reader, mixed_inputs[1], keep_image=True, keep_crops=True)
+    slim, = read_source(reader, mixed_inputs[1], keep_image=False, keep_crops=False)
+    assert kept.image.shape == (Image.open(mixed_inputs[1]).height, Image.open(mixed_inputs[1]).width)
+    assert kept.result.crops.shape == (3, 1024)
+    assert slim.image is None and slim.result.crops.shape == (0, 1024)
+    assert slim.to_dict() == kept.to_dict()
+
+
+def worker_state():
+    import torch
+    from threadpoolctl import threadpool_info
+
+    from ocr import batch
+
+    return (torch.get_num_threads(), {pool["num_threads"] for pool in threadpool_info()},
+            type(batch._worker_reader.classifier).__name__)
+
+
+@pytest.mark.slow
+def test_a_worker_gets_the_reader_and_reads_with_one_thread():
+    from conftest import StubClassifier
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+                             initargs=(pickle.dumps(Reader(StubClassifier())),)) as pool:
+        assert pool.submit(worker_state).result() == (1, {1}, "StubClassifier")
 
 
 def test_a_failed_future_is_one_failure_for_its_input():
