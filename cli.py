@@ -7,7 +7,7 @@ import click
 import numpy as np
 
 from ocr import __version__
-from ocr.errors import OCRError
+from ocr.errors import OCRError, first_line
 from ocr.formats import FORMATS
 from training.data import DataFormatError, DataNotFoundError
 from training.glyph import CLASSES
@@ -175,11 +175,6 @@ def read_options_or_fail(engine, line_model, lexicon):
     return {"engine": engine, "recogniser": recogniser, "lexicon": words}
 
 
-def first_line(exc):
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 def write_extras(reading, name, overlay_path, crops_path, several):
     """Write the overlay and crops grid of one page; the one-line errors of those that failed."""
     from ocr.normalise import crops_grid
@@ -222,14 +217,20 @@ def suffixed(path, stem_suffix, several):
               help="Write boxes and predictions drawn on the page (PNG; suffixed per page when several).")
 @click.option("--crops", "crops_path", type=click.Path(dir_okay=False), default=None,
               help="Write a PNG grid of the normalised 32x32 crops (suffixed per page when several).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+              help="Read inputs in N worker processes, each loading the models once (default 1: here).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Read on a Dask distributed cluster, e.g. tcp://HOST:8786 (workers need handocr installed).")
 @engine_options
 @PROGRESS_OPTION
-def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, engine, line_model, lexicon,
-         progress):
+def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, jobs, scheduler, engine,
+         line_model, lexicon, progress):
     """Read the handwritten block capitals on IMAGE files, PDFs, folders, or - (stdin)."""
+    from threadpoolctl import threadpool_limits
     from tqdm import tqdm
 
     from ocr.api import Reader
+    from ocr.batch import BatchError, read_in_order
     from ocr.formats import WRITERS, format_of, render, save, write_atomic
     from ocr.formats.text import page_label
     from ocr.inputs import expand_inputs, page_stem, unique_stems
@@ -243,6 +244,8 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
         fail("give either -o FILE or --output-dir DIR, not both")
     if fmt == "pdf" and not (output_path or output_dir):
         fail("--format pdf writes a file: give -o FILE.pdf or --output-dir DIR")
+    if jobs and scheduler:
+        fail("give either --jobs N or --scheduler ADDRESS, not both")
     sources = expand_inputs(images, recursive)
     if not sources:
         fail("no images found in " + ", ".join(images))
@@ -253,16 +256,23 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
             Path(output_dir).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             fail(f"--output-dir {output_dir}: cannot create ({first_line(exc)})")
-    reader = Reader(load_model_or_fail(model, classifier=True, inference=True), **read_options_or_fail(engine, line_model, lexicon))
+    reader = Reader(load_model_or_fail(model, classifier=True, inference=True),
+                    **read_options_or_fail(engine, line_model, lexicon))
+    try:
+        batch = read_in_order(sources, reader, jobs=jobs or 1, scheduler=scheduler,
+                              keep_image=bool(overlay_path) or fmt == "pdf", keep_crops=bool(crops_path))
+    except BatchError as exc:
+        fail(first_line(exc))
     stems = unique_stems(sources)
     streaming = fmt in ("text", "jsonl") and not (output_path or output_dir)
     collected, late_errors, failed = [], [], 0
-    bar = tqdm(list(zip(sources, stems)), file=sys.stderr, desc="inputs", leave=False,
+    one_blas_thread = threadpool_limits(1)
+    bar = tqdm(zip(sources, stems, batch), total=len(sources), file=sys.stderr, desc="inputs", leave=False,
                disable=not progress or len(sources) < 3 or not sys.stderr.isatty())
-    for source, stem in bar:
+    for source, stem, pages in bar:
         document = []
         try:
-            for item in reader.iter_read(source, errors="yield"):
+            for item in pages:
                 if not item.ok:
                     failed += 1
                     tqdm.write(f"Error: {item.message}", file=sys.stderr)
@@ -284,7 +294,7 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
                 else:
                     document.append(item)
                 late_errors += write_extras(item, name, overlay_path, crops_path, several)
-        except (OSError, ValueError, MemoryError) as exc:
+        except (OSError, ValueError) as exc:
             failed += 1
             tqdm.write(f"Error: {source}: {first_line(exc)}", file=sys.stderr)
         if output_dir and fmt == "pdf" and document:
@@ -292,6 +302,8 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
         elif not streaming:
             collected += document
     bar.close()
+    batch.close()
+    one_blas_thread.restore_original_limits()
     if not streaming and not output_dir:
         pages = [p for p in collected if p.ok or fmt == "json"]
         if fmt == "page" and len(pages) != 1:

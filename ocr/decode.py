@@ -101,7 +101,9 @@ def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf
             img = Image.open(data)
     except Image.DecompressionBombError as exc:
         raise ImageError(f"{name}: refused, {_first_line(exc)}") from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+    except UnidentifiedImageError:
+        raise ImageError(f"{name}: not a readable image (unknown or damaged format)") from None
+    except (OSError, ValueError, SyntaxError) as exc:
         raise ImageError(f"{name}: not a readable image ({_first_line(exc)})") from None
     with img:
         yield from _image_pages(img, name, max_pixels, refuse_pixels, max_side)

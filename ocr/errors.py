@@ -7,3 +7,9 @@ class OCRError(Exception):
 
 class ImageError(OCRError):
     """An image file is missing, unreadable or not an image."""
+
+
+def first_line(exc):
+    """The first line of an exception's message, or its type name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,225 @@
+"""Read many inputs here, in local worker processes or on a Dask cluster; pages come back in input order.
+
+Workers receive the loaded :class:`~ocr.api.Reader` once (pickled) and the
+inputs as encoded bytes read here, so Dask workers on other machines need this
+package but not the input files nor the model files.
+"""
+import multiprocessing
+import os
+import pickle
+import sys
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .decode import STDIN
+from .errors import OCRError, first_line
+from .reading import PageFailure
+
+BYTES_NAME = "<bytes>"
+IN_FLIGHT_PER_WORKER = 2
+CONNECT_TIMEOUT = "20s"
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+class BatchError(OCRError):
+    """The batch cannot start (e.g. no Dask scheduler at the address)."""
+
+
+def read_in_order(sources, reader, jobs=1, scheduler=None, keep_image=True, keep_crops=True):
+    """Read ``sources`` and give each one's pages, in input order.
+
+    Parameters
+    ----------
+    sources : list of str, os.PathLike or ``"-"``
+        Inputs as :meth:`ocr.api.Reader.iter_read` takes them.
+    reader : Reader
+        Used here when ``jobs == 1``; otherwise sent (pickled) once to each worker.
+    jobs : int
+        Local worker processes; 1 reads here, one page after another.
+    scheduler : str, optional
+        Address of a Dask distributed scheduler (``tcp://HOST:PORT``) to read on
+        instead of local processes.
+    keep_image, keep_crops : bool
+        Keep each page's working image (overlays, PDF) and 32x32 crops (crops
+        grid); dropping them keeps memory and traffic small.
+
+    Returns
+    -------
+    iterator
+        One iterable per source, in the order of ``sources``, of its pages as
+        :class:`~ocr.reading.PageReading`, or :class:`~ocr.reading.PageFailure`
+        for an input (or the rest of one) that could not be read.
+
+    Raises
+    ------
+    BatchError
+        The Dask scheduler cannot be reached.
+    """
+    keep = {"keep_image": keep_image, "keep_crops": keep_crops}
+    if scheduler is not None:
+        return _on_dask(_connect(scheduler), sources, reader, keep)
+    if jobs == 1:
+        return (read_source(reader, source, **keep) for source in sources)
+    return _on_processes(jobs, sources, reader, keep)
+
+
+def read_source(reader, source, keep_image=True, keep_crops=True):
+    """Yield the pages of one input; an error while reading ends it with a :class:`PageFailure`."""
+    name = os.fspath(source) if isinstance(source, (str, os.PathLike)) else BYTES_NAME
+    try:
+        for item in reader.iter_read(source, errors="yield"):
+            yield _slim(item, keep_image, keep_crops)
+    except (OSError, ValueError, MemoryError) as exc:
+        yield PageFailure(name, f"{name}: {first_line(exc)}")
+
+
+def read_named_bytes(reader, name, data, keep_image=True, keep_crops=True):
+    """The pages of encoded ``data`` as a list, named and reported as if read from the file ``name``."""
+    return [_renamed(item, name) for item in read_source(reader, data, keep_image, keep_crops)]
+
+
+def in_order(submit, payloads, window):
+    """Submit ``payloads`` at most ``window`` ahead and yield their results in submission order.
+
+    Parameters
+    ----------
+    submit : callable
+        ``submit(payload) -> (future, name)``; ``future.result()`` is the list of pages.
+    payloads : iterable
+    window : int
+        Largest number of submitted, not yet yielded payloads.
+
+    Yields
+    ------
+    list of PageReading / PageFailure
+        A future that raised gives one :class:`PageFailure` for its ``name``.
+    """
+    pending = deque()
+    for payload in payloads:
+        pending.append(submit(payload))
+        if len(pending) >= window:
+            yield _result(*pending.popleft())
+    while pending:
+        yield _result(*pending.popleft())
+
+
+def _result(future, name):
+    try:
+        return future.result()
+    except Exception as exc:
+        return [PageFailure(name, f"{name}: {type(exc).__name__}: {first_line(exc)}")]
+
+
+def _slim(item, keep_image, keep_crops):
+    if item.ok and not keep_image:
+        item.image = None
+    if item.ok and not keep_crops:
+        item.result.crops = np.zeros((0,) + item.result.crops.shape[1:], item.result.crops.dtype)
+    return item
+
+
+def _renamed(item, name):
+    if not item.ok and item.message.startswith(BYTES_NAME):
+        item.message = name + item.message[len(BYTES_NAME):]
+    item.source = name
+    return item
+
+
+def _payloads(sources, reader, keep):
+    """``(name, bytes)`` of each source, read here; ``(name, pages)`` when it cannot be read."""
+    for source in sources:
+        name = os.fspath(source)
+        try:
+            yield name, sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
+        except OSError:
+            yield name, list(read_source(reader, source, **keep))
+
+
+def _done(pages):
+    future = Future()
+    future.set_result(pages)
+    return future
+
+
+def _single_threaded():
+    """One thread for torch, OpenMP and BLAS in this process (pages, not threads, are the parallelism).
+
+    Libraries loaded already are limited through threadpoolctl, those loaded later by the
+    environment; torch (loaded only for a line model) when it is loaded.
+    """
+    global _thread_limits
+    if _thread_limits is None:
+        os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(1)
+        _thread_limits = threadpool_limits(1)
+
+
+_thread_limits = None
+_worker_reader = None
+
+
+def _start_worker(pickled_reader):
+    global _worker_reader
+    _worker_reader = pickle.loads(pickled_reader)
+    _single_threaded()
+
+
+def _read_in_worker(name, data, keep):
+    return read_named_bytes(_worker_reader, name, data, **keep)
+
+
+def _on_processes(jobs, sources, reader, keep):
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(pickle.dumps(reader),))
+
+    def submit(payload):
+        name, data = payload
+        future = _done(data) if isinstance(data, list) else pool.submit(_read_in_worker, name, data, keep)
+        return future, name
+
+    try:
+        yield from in_order(submit, _payloads(sources, reader, keep), IN_FLIGHT_PER_WORKER * jobs)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _connect(address):
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise BatchError(f"cannot connect to the Dask scheduler at {address} ({first_line(exc)})") from None
+
+
+def _read_on_dask_worker(reader, name, data, keep):
+    _single_threaded()
+    return read_named_bytes(reader, name, data, **keep)
+
+
+def _on_dask(client, sources, reader, keep):
+    try:
+        shared_reader = client.scatter(reader, broadcast=True, hash=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        client.close()
+        raise BatchError(f"cannot send the models to the Dask workers ({first_line(exc)})") from None
+    window = IN_FLIGHT_PER_WORKER * max(1, sum(client.nthreads().values()))
+    return _dask_results(client, shared_reader, sources, reader, keep, window)
+
+
+def _dask_results(client, shared_reader, sources, reader, keep, window):
+    def submit(payload):
+        name, data = payload
+        if isinstance(data, list):
+            return _done(data), name
+        return client.submit(_read_on_dask_worker, shared_reader, name, data, keep, pure=False), name
+
+    try:
+        yield from in_order(submit, _payloads(sources, reader, keep), window)
+    finally:
+        client.close()

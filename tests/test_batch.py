@@ -1,0 +1,193 @@
+import json
+import multiprocessing
+import pickle
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from cli import read
+from ocr.api import Reader
+from ocr.batch import _start_worker, in_order, read_source
+from ocr_drawing import text_page
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = ["THE", "LIFT", "FEZ", "HEX", "TEN", "ZEN", "NET", "FIX"]
+
+
+def page_png(path, lines):
+    Image.fromarray((np.clip(text_page(lines), 0, 1) * 255).astype(np.uint8)).save(path)
+    return path
+
+
+@pytest.fixture
+def mixed_inputs(tmp_path):
+    """A large page first, then small pages of 1..4 words, with a corrupt file and a missing one among them."""
+    big = page_png(tmp_path / "big.png", [WORDS[:4], WORDS[4:], WORDS[:3], WORDS[3:6]])
+    small = [page_png(tmp_path / f"small{n}.png", [WORDS[:n]]) for n in range(1, 5)]
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n not really a png")
+    return [big, small[0], corrupt, small[1], small[2], tmp_path / "missing.png", small[3]]
+
+
+def run(args, **kwargs):
+    return CliRunner().invoke(read, [str(a) for a in args], **kwargs)
+
+
+def same_output(a, b):
+    """Equal exit status, stdout and stderr, byte for byte."""
+    return a.exit_code == b.exit_code and (a.stdout, a.stderr) == (b.stdout, b.stderr)
+
+
+def test_results_come_in_submission_order_when_later_ones_finish_first():
+    n = 6
+    finished = [threading.Event() for _ in range(n + 1)]
+    finished[n].set()
+    completion = []
+
+    def work(i):
+        finished[i + 1].wait(timeout=30)
+        completion.append(i)
+        finished[i].set()
+        return [i]
+
+    with ThreadPoolExecutor(n) as pool:
+        results = list(in_order(lambda i: (pool.submit(work, i), str(i)), range(n), window=n))
+    assert completion == list(range(n))[::-1]
+    assert results == [[i] for i in range(n)]
+
+
+def test_no_more_than_window_inputs_are_in_flight():
+    submitted = []
+
+    def submit(i):
+        submitted.append(i)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: [i]), str(i)
+
+    results = in_order(submit, range(10), window=3)
+    assert next(results) == [0] and submitted == [0, 1, 2]
+    assert list(results) == [[i] for i in range(1, 10)] and submitted == list(range(10))
+
+
+def test_pages_keep_their_image_and_crops_only_when_asked(mixed_inputs):
+    from conftest import StubClassifier
+
+    reader = Reader(StubClassifier())
+    kept, = read_source(reader, mixed_inputs[1], keep_image=True, keep_crops=True)
+    slim, = read_source(reader, mixed_inputs[1], keep_image=False, keep_crops=False)
+    assert kept.image.shape == (Image.open(mixed_inputs[1]).height, Image.open(mixed_inputs[1]).width)
+    assert kept.result.crops.shape == (3, 1024)
+    assert slim.image is None and slim.result.crops.shape == (0, 1024)
+    assert slim.to_dict() == kept.to_dict()
+
+
+def worker_state():
+    import torch
+    from threadpoolctl import threadpool_info
+
+    from ocr import batch
+
+    return (torch.get_num_threads(), {pool["num_threads"] for pool in threadpool_info()},
+            type(batch._worker_reader.classifier).__name__)
+
+
+@pytest.mark.slow
+def test_a_worker_gets_the_reader_and_reads_with_one_thread():
+    from conftest import StubClassifier
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+                             initargs=(pickle.dumps(Reader(StubClassifier())),)) as pool:
+        assert pool.submit(worker_state).result() == (1, {1}, "StubClassifier")
+
+
+def test_a_failed_future_is_one_failure_for_its_input():
+    def submit(i):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(lambda: 1 / i), f"in{i}"
+
+    first, second = in_order(submit, [0, 2], window=1)
+    assert [(f.source, f.ok) for f in first] == [("in0", False)] and "ZeroDivisionError" in first[0].message
+    assert second == 0.5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_jobs_2_prints_what_jobs_1_prints(stub_model, mixed_inputs, fmt):
+    one = run([*mixed_inputs, "--format", fmt])
+    two = run([*mixed_inputs, "--format", fmt, "--jobs", "2"])
+    assert one.exit_code == 1 and same_output(one, two)
+    errors = two.stderr.strip().splitlines()
+    assert len(errors) == 2 and "corrupt.png: not a readable image" in errors[0] and "missing.png: no such file" in errors[1]
+    if fmt == "json":
+        pages = json.loads(two.stdout)
+        assert [Path(p["file"]).name for p in pages] == [p.name for p in mixed_inputs]
+        assert [p["text"].count("E") for p in pages if "text" in p] == [44, 3, 7, 10, 13]
+        assert [("error" in p) for p in pages] == [False, False, True, False, False, True, False]
+
+
+@pytest.mark.slow
+def test_jobs_2_output_dir_overlays_and_crops(stub_model, mixed_inputs, tmp_path):
+    readable = [mixed_inputs[0], mixed_inputs[1], mixed_inputs[3]]
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        res = run([*readable, "--output-dir", out, "--overlay", out / "o.png", "--crops", out / "c.png", "--jobs", jobs])
+        assert res.exit_code == 0, res.output
+        outs[jobs] = {p.name: p for p in out.iterdir()}
+    assert sorted(outs["2"]) == sorted(outs["1"])
+    assert len(outs["2"]) == 3 * len(readable)
+    for name, path in outs["2"].items():
+        if name.endswith(".txt"):
+            assert path.read_text() == outs["1"][name].read_text()
+        else:
+            assert np.array_equal(np.asarray(Image.open(path)), np.asarray(Image.open(outs["1"][name])))
+
+
+@pytest.mark.slow
+def test_jobs_2_searchable_pdf_and_stdin(stub_model, mixed_inputs, tmp_path):
+    res = run([mixed_inputs[1], "--jobs", "2", "-o", tmp_path / "out.pdf"])
+    assert res.exit_code == 0 and (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+    res = run(["-", "--jobs", "2", "--format", "json"], input=mixed_inputs[3].read_bytes())
+    assert res.exit_code == 0
+    assert [(p["file"], p["text"]) for p in json.loads(res.stdout)] == [("-", "EEE EEEE")]
+    res = run(["-", "--jobs", "2", "--format", "json"], input=b"junk")
+    assert res.exit_code == 1 and json.loads(res.stdout)[0]["error"].startswith("-: not a readable image")
+
+
+def test_jobs_and_scheduler_together_or_a_bad_scheduler_are_one_line_errors(stub_model, mixed_inputs):
+    res = run([mixed_inputs[1], "--jobs", "2", "--scheduler", "tcp://127.0.0.1:8786"])
+    assert res.exit_code == 1 and res.stderr == "Error: give either --jobs N or --scheduler ADDRESS, not both\n"
+    res = run([mixed_inputs[1], "--scheduler", "nonsense://nowhere"])
+    assert res.exit_code == 1 and res.stdout == ""
+    assert len(res.stderr.splitlines()) == 1 and "cannot connect to the Dask scheduler" in res.stderr
+
+
+@pytest.mark.slow
+def test_dask_cluster_reads_like_one_process(stub_model, mixed_inputs):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        one = run([*mixed_inputs, "--format", "json"])
+        dask = run([*mixed_inputs, "--format", "json", "--scheduler", cluster.scheduler_address])
+    assert one.exit_code == 1 and same_output(one, dask)
+    assert [("error" in p) for p in json.loads(dask.stdout)] == [False, False, True, False, False, True, False]
+
+
+@pytest.mark.slow
+def test_shipped_cnn_jobs_2_equals_jobs_1_on_sample_pages(shipped_cnn, tmp_path):
+    corrupt = tmp_path / "corrupt.jpg"
+    corrupt.write_bytes(b"\xff\xd8\xff not a jpeg")
+    samples = sorted((ROOT / "sample_images").glob("*.png"))
+    inputs = [samples[0], corrupt, *samples[1:]]
+    one = run([*inputs, "--format", "json"])
+    two = run([*inputs, "--format", "json", "--jobs", "2"])
+    assert one.exit_code == 1 and same_output(one, two)
+    pages = json.loads(two.stdout)
+    assert "error" in pages[1] and len(pages) == len(inputs)
+    for page, sample in zip(pages[:1] + pages[2:], samples):
+        truth = sample.with_suffix(".txt").read_text().split()
+        assert len(set(page["text"].split()) & set(truth)) >= len(truth) // 2
