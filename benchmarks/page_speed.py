@@ -6,12 +6,12 @@ and of a minimal pipeline that bounds what any reader must spend: JPEG decode
 reduced by Pillow, one downscale to the working size, one Otsu threshold,
 connected components, and one classifier batch of every component's crop
 (padded square, resized to 32x32). One-page ``read`` commands are timed as
-separate processes (start-up included), and the peak memory of reading a
-33 MP photo is measured in a child process.
+separate processes (start-up included), all pages as one ``read --jobs 1`` and
+``--jobs 2`` command, and the peak memory of reading a 33 MP photo in a child process.
 
 Example::
 
-    python benchmarks/page_speed.py ../shared/data/pages ../shared/data/pages-wild --repeats 3 --json speed.json
+    python benchmarks/page_speed.py ../shared/data/pages ../shared/data/pages-wild --repeats 3 --jobs --big
 """
 import argparse
 import json
@@ -37,6 +37,7 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=1, help="torch and BLAS threads for the in-process timings")
     p.add_argument("--commands", type=int, default=2, help="pages timed as one-page `read` commands (0: none)")
     p.add_argument("--big", action="store_true", help="also measure peak memory reading a 33 MP photo")
+    p.add_argument("--jobs", action="store_true", help="also time all pages as one `read --jobs 1` and `--jobs 2` command")
     p.add_argument("--json", dest="json_path", default=None, help="also write the figures as JSON")
     return p.parse_args(argv)
 
@@ -110,6 +111,17 @@ def command_wall(path, repeats):
     return statistics.median(walls)
 
 
+def batch_wall(paths, jobs, repeats):
+    """Median wall seconds of one ``read --jobs N`` command over all ``paths``."""
+    walls = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "cli.py"), "read", *map(str, paths), "--jobs", str(jobs),
+                        "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - start)
+    return statistics.median(walls)
+
+
 def big_page_peak_mb(source):
     """Peak resident memory (MB) of a child process reading ``source`` upscaled to a 33 MP JPEG."""
     from PIL import Image
@@ -173,6 +185,11 @@ def main(argv=None):
         summary["command_wall"] = statistics.median(walls.values())
         for name, wall in walls.items():
             print(f"one-page `read` command, {name}: {wall:.2f} s wall (start-up included)")
+    if args.jobs:
+        one, two = batch_wall(pages, 1, args.repeats), batch_wall(pages, 2, args.repeats)
+        summary.update(jobs1_wall=one, jobs2_wall=two)
+        print(f"all {len(pages)} pages in one command: --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s wall "
+              f"(ratio {two / one:.2f})")
     if args.big:
         peak, size = big_page_peak_mb(pages[0])
         summary["peak_mb_33mp"] = peak
