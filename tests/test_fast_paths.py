@@ -206,3 +206,35 @@ def test_read_command_never_imports_torch(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(page)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip()
+
+
+class ThreadRecording(Counting):
+    """Records how many BLAS threads each library allows while pages are classified."""
+
+    def __init__(self):
+        super().__init__()
+        self.threads = set()
+
+    def predict_proba(self, rows):
+        from threadpoolctl import threadpool_info
+
+        self.threads |= {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+        return super().predict_proba(rows)
+
+
+def test_read_command_classifies_with_one_blas_thread_and_restores_the_limit(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from threadpoolctl import threadpool_info
+
+    import training.classifier
+    from cli import read
+
+    recording = ThreadRecording()
+    monkeypatch.setattr(training.classifier, "load_classifier", lambda spec, inference=False: recording)
+    page = tmp_path / "page.png"
+    Image.fromarray((text_page([["HELT"]]) * 255).astype(np.uint8)).save(page)
+    before = {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}
+    result = CliRunner().invoke(read, [str(page)])
+    assert result.exit_code == 0 and result.stdout.strip() == "TTTT"
+    assert recording.threads == {1}
+    assert {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()} == before
