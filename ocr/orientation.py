@@ -59,23 +59,22 @@ def _mean_log_confidence(probs):
     return float(np.mean(np.log(lookalike_confidence(probs) + 1e-12)))
 
 
-def orientation_scores(binary, boxes, classifier, params=DEFAULT, turns=(0, 1, 2, 3), upright=None):
+def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None):
     """Mean log-confidence of the classifier on sample letters in each quarter turn.
 
     Confidence counts letter/digit twins together (:func:`~ocr.recognise.lookalike_confidence`):
     an upright O that reads half O, half 0 is a sure glyph, not a doubt that a turned page could beat.
+    Every turn is read from the same crops, normalised without any deskewing
+    (a page's skew is measured on its lines, which a turned page does not have).
 
     Parameters
     ----------
     binary : (H, W) array, 0 = ink
     boxes : (K, 4) int array
     classifier : object with ``predict_proba``
-    turns : sequence of int
-        Which quarter turns to score (the others stay NaN).
     upright : ((K, 1024), (K, 36)) arrays, optional
-        Rows of all ``boxes`` normalised upright, and their probabilities,
-        when already computed (page reading passes its own rows, deskewed:
-        a turned deskewed crop is the deskewed crop of the turned page).
+        Rows of all ``boxes`` normalised without rotation and their
+        probabilities, when already computed.
 
     Returns
     -------
@@ -83,42 +82,41 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT, turns=(0, 1, 2
         ``scores[k]`` for the page turned by ``np.rot90(page, k)``.
     """
     pick = sample_letters(boxes, params.orientation_sample)
-    scores = np.full(4, np.nan)
     if len(pick) == 0:
         return np.zeros(4)
+    scores = np.zeros(4)
     if upright is not None:
-        rows, upright_probs = upright[0][pick], upright[1][pick]
+        rows, turns = upright[0][pick], (1, 2, 3)
+        scores[0] = _mean_log_confidence(upright[1][pick])
     else:
-        rows, upright_probs = normalise_crops(binary, boxes[pick]), None
-    turns = list(turns)
-    if 0 in turns and upright_probs is not None:
-        scores[0] = _mean_log_confidence(upright_probs)
-        turns.remove(0)
-    if turns:
-        probs = predict_proba(np.concatenate([turn_rows(rows, k) for k in turns]), classifier)
-        for k, part in zip(turns, np.split(probs, len(turns))):
-            scores[k] = _mean_log_confidence(part)
+        rows, turns = normalise_crops(binary, boxes[pick]), (0, 1, 2, 3)
+    probs = predict_proba(np.concatenate([turn_rows(rows, k) for k in turns]), classifier)
+    for k, part in zip(turns, np.split(probs, len(turns))):
+        scores[k] = _mean_log_confidence(part)
     return scores
 
 
-def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None):
+def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, reading=None):
     """Quarter turns (``np.rot90``'s ``k``) that stand the page upright.
 
     0 unless another turn reads clearly better than upright (``orientation_margin``)
-    and reads confidently in itself (``orientation_confidence``). The other
-    turns are not read when the upright reading is so confident that no turn
-    could beat it by the margin (every score is at most 0).
+    and reads confidently in itself (``orientation_confidence``). A page whose
+    letters already read so confidently as they stand that no turn could beat
+    them by the margin (every score is at most 0) is not turned, and the other
+    turns are not read.
 
     Parameters
     ----------
     upright : ((K, 1024), (K, 36)) arrays, optional
         See :func:`orientation_scores`.
+    reading : (K, 36) array, optional
+        Probabilities of the letters as the page reads them (e.g. deskewed),
+        for the shortcut.
     """
-    upright_score = orientation_scores(binary, boxes, classifier, params, (0,), upright)[0]
-    if upright_score > -params.orientation_margin:
+    pick = sample_letters(boxes, params.orientation_sample)
+    if reading is not None and len(pick) and _mean_log_confidence(reading[pick]) > -params.orientation_margin:
         return 0
-    scores = orientation_scores(binary, boxes, classifier, params, (1, 2, 3), upright)
-    scores[0] = upright_score
+    scores = orientation_scores(binary, boxes, classifier, params, upright)
     best = int(np.argmax(scores))
     if (best and scores[best] - scores[0] >= params.orientation_margin
             and scores[best] >= np.log(params.orientation_confidence)):

@@ -3,6 +3,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from training.glyph import MIN_ROTATION
+
 from .find_letters import locate
 from .lexicon import correct_glyph_words
 from .line_engine import line_positions, read_lines, replace_lines, touching_lines
@@ -121,7 +123,8 @@ def read_page(image, classifier, params=DEFAULT, engine="glyph", recogniser=None
     if classifier is not None:
         skew = estimate_skew(found.boxes, params.max_tilt)
         upright = _classify(found, classifier, skew)
-        turns = detect_orientation(found.binary, found.boxes, classifier, params, upright[1:])
+        turns = detect_orientation(found.binary, found.boxes, classifier, params,
+                                   upright[1:] if abs(skew) < MIN_ROTATION else None, reading=upright[2])
         if turns:
             found, upright = found.turned(turns, params), None
             if len(found.boxes) == 0:

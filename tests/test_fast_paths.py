@@ -90,12 +90,15 @@ def test_a_confident_upright_reading_skips_the_other_turns():
     found = locate(page)
     sure = np.full((len(found.boxes), 36), 0.01 / 35)
     sure[:, 7] = 0.99
-    rows = normalise_crops(found.binary, found.boxes)
-    assert detect_orientation(found.binary, found.boxes, Refusing(), upright=(rows, sure)) == 0
+    assert detect_orientation(found.binary, found.boxes, Refusing(), reading=sure) == 0
     unsure = np.full((len(found.boxes), 36), 1 / 36)
+    rows = normalise_crops(found.binary, found.boxes)
     reader = Counting()
-    detect_orientation(found.binary, found.boxes, reader, upright=(rows, unsure))
+    detect_orientation(found.binary, found.boxes, reader, upright=(rows, unsure), reading=unsure)
     assert len(reader.batches) == 1 and len(reader.batches[0]) == 3 * len(found.boxes)
+    reader = Counting()
+    detect_orientation(found.binary, found.boxes, reader, reading=unsure)
+    assert len(reader.batches) == 1 and len(reader.batches[0]) == 4 * len(found.boxes)
 
 
 def _long_runs_everywhere(ink, length, span, fill):
