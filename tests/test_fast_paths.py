@@ -241,3 +241,22 @@ def test_read_command_classifies_with_one_blas_thread_and_restores_the_limit(tmp
     assert result.exit_code == 0 and result.stdout.strip() == "TTTT"
     assert recording.threads == {1}
     assert {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()} == before
+
+
+class Unsure(Counting):
+    def predict_proba(self, rows):
+        self.batches.append(np.asarray(rows).copy())
+        return np.full((len(rows), 36), 1 / 36)
+
+
+def test_turns_are_compared_on_crops_that_are_not_deskewed():
+    page = text_page([["HELT", "FEZ"], ["LIFT", "THE"]], rotate=6.0)
+    reader = Unsure()
+    result = read_page(page, reader)
+    assert abs(result.skew) >= 1
+    found = locate(page)
+    upright = normalise_crops(found.binary, found.boxes)
+    batches = [b for b in reader.batches if len(b) == 4 * len(found.boxes)]
+    assert len(batches) == 1
+    np.testing.assert_array_equal(batches[0][:len(found.boxes)], upright)
+    np.testing.assert_array_equal(batches[0][len(found.boxes):2 * len(found.boxes)], turn_rows(upright, 1))
