@@ -15,7 +15,6 @@ Example::
 """
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys

@@ -239,6 +239,22 @@ def _reduction(height, width, max_pixels, max_side=None):
     return factor
 
 
+def reduce_to_side(image, max_side):
+    """An 8-bit page (see :func:`array_to_uint8`) reduced so its longer side is at most ``max_side``.
+
+    The same reduction as decoding with ``max_side`` (Pillow's anti-aliasing bilinear filter).
+
+    Returns
+    -------
+    small : (h, w) or (h, w, 3) uint8 array
+    scale : float
+        ``small``'s longer side over the input's.
+    """
+    image = array_to_uint8(image)
+    small = _fit(image, np.inf, max_side)[0]
+    return small, max(small.shape[:2]) / max(image.shape[:2])
+
+
 def _fit(image, max_pixels, max_side=None):
     """``(image downscaled to at most max_pixels and max_side, its original (H, W))``.
 

@@ -12,7 +12,8 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage import filters, measure, morphology, transform
 
-from .ink import binarise_channels, to_channels, working_copy
+from .decode import reduce_to_side
+from .ink import binarise_channels, to_channels
 from .params import DEFAULT
 from .rules import remove_rules
 
@@ -81,7 +82,10 @@ def binarise(image, params=DEFAULT):
     contrast : 2-D float32 array on the working copy
         Darkening below the local paper (``ocr.ink.ink_contrast``).
     """
-    channels, scale = working_copy(to_channels(image), params.work_side)
+    image, scale = np.asarray(image), 1.0
+    if max(image.shape[:2]) > params.work_side:
+        image, scale = reduce_to_side(image, params.work_side)
+    channels = to_channels(image)
     if params.pre_blur:
         channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
     mask = paper_mask(np.minimum.reduce([channels[..., c] for c in range(channels.shape[2])]))

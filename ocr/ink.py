@@ -9,7 +9,7 @@ in one piece. The local background's scale follows the page's stroke width.
 import numpy as np
 from scipy import ndimage as ndi
 from PIL import Image
-from skimage import filters, morphology, transform
+from skimage import morphology
 
 from training.glyph import stroke_width
 
@@ -45,23 +45,6 @@ def to_channels(image):
         if top > 1.0:
             out = out / np.float32(top)
     return np.clip(out, 0, 1)
-
-
-def working_copy(image, max_side=DEFAULT.work_side):
-    """Downscale ``(H, W, C)`` channels so the longer side is at most ``max_side``.
-
-    Returns
-    -------
-    small : (h, w, C) float32 array
-    scale : float
-        ``small`` coordinates times ``1 / scale`` give input coordinates.
-    """
-    side = max(image.shape[:2])
-    if side <= max_side:
-        return image, 1.0
-    scale = max_side / side
-    small = transform.rescale(image, scale, anti_aliasing=True, preserve_range=True, channel_axis=2)
-    return small.astype(np.float32), scale
 
 
 def local_background(channel, block, radius):

@@ -10,7 +10,6 @@ reading's.
 """
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
