@@ -19,6 +19,18 @@ def word_confidence(word):
     return round(float(np.mean([c.confidence for c in word.chars])), 4) if word.chars else 0.0
 
 
+def unscaled_box(box, scale, shape):
+    """A ``[y1, x1, y2, x2]`` box on a copy ``scale = (sy, sx)`` times a page, in that page's pixels.
+
+    Edges are widened to whole pixels (floor, ceil) and clipped to the page's ``shape`` ``(H, W)``.
+    """
+    sy, sx = scale
+    h, w = (int(s) for s in shape)
+    y1, x1, y2, x2 = box
+    return [int(np.clip(np.floor(y1 / sy), 0, h)), int(np.clip(np.floor(x1 / sx), 0, w)),
+            int(np.clip(np.ceil(y2 / sy), 0, h)), int(np.clip(np.ceil(x2 / sx), 0, w))]
+
+
 def ltwh(box):
     """``(left, top, width, height)`` of a ``[y1, x1, y2, x2]`` box."""
     y1, x1, y2, x2 = (int(v) for v in box)

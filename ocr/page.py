@@ -5,6 +5,7 @@ import numpy as np
 
 from training.glyph import MIN_ROTATION
 
+from .boxes import unscaled_box
 from .find_letters import locate
 from .lexicon import correct_glyph_words
 from .line_engine import line_positions, read_lines, replace_lines, touching_lines
@@ -146,12 +147,12 @@ def _classify(found, classifier, skew):
 def _read_located(found, classifier, params, engine, recogniser, lexicon, upright=None):
     """Read the upright letters of ``found``; boxes stay on its working copy."""
     binary, boxes, marks = found.binary, found.boxes, found.marks
-    skew = estimate_skew(boxes, params.max_tilt)
+    skew = upright[0] if upright is not None else estimate_skew(boxes, params.max_tilt)
     if engine == "line":
         lines = _line_engine(binary, boxes, layout(boxes, skew, params), skew, recogniser, lexicon)
         return PageResult(lines, binary.shape, skew)
     whole = boxes
-    skew, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
+    _, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     structure = layout(boxes, skew, params)
     words_flat = [word for line in structure for word in line]
@@ -182,11 +183,8 @@ def _to_input_frame(lines, scale, shape):
     """Map character boxes from a working copy ``scale`` times the input back to the input's ``shape``."""
     if scale == 1.0:
         return lines
-    h, w = shape
     for char in (c for line in lines for word in line.words for c in word.chars):
-        y1, x1, y2, x2 = char.box
-        char.box = [int(np.clip(np.floor(y1 / scale), 0, h)), int(np.clip(np.floor(x1 / scale), 0, w)),
-                    int(np.clip(np.ceil(y2 / scale), 0, h)), int(np.clip(np.ceil(x2 / scale), 0, w))]
+        char.box = unscaled_box(char.box, (scale, scale), shape)
     return lines
 
 

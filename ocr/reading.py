@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .boxes import box_of, line_chars, word_confidence
+from .boxes import box_of, line_chars, unscaled_box, word_confidence
 from .formats import render, save
 
 
@@ -102,11 +102,7 @@ def to_original_pixels(result, scale, original_shape):
     original_shape : (int, int)
         ``(H0, W0)``; boxes are clipped to it.
     """
-    sy, sx = scale
-    h0, w0 = (int(s) for s in original_shape)
     for char in result.chars:
-        y1, x1, y2, x2 = char.box
-        char.box = [int(np.clip(np.floor(y1 / sy), 0, h0)), int(np.clip(np.floor(x1 / sx), 0, w0)),
-                    int(np.clip(np.ceil(y2 / sy), 0, h0)), int(np.clip(np.ceil(x2 / sx), 0, w0))]
-    result.shape = (h0, w0)
+        char.box = unscaled_box(char.box, scale, original_shape)
+    result.shape = tuple(int(s) for s in original_shape)
     return result
