@@ -7,6 +7,7 @@ filtered and merged relative to the page's reference letter height. Every
 tunable is a field of ``ocr.params.FrontEndParams``.
 """
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import ndimage as ndi
@@ -202,7 +203,7 @@ class Located:
     stroke: float = 1.0
     contrast: np.ndarray = None
 
-    @property
+    @cached_property
     def binary(self):
         """(h, w) float32 array: 0 = ink, 1 = paper (the form the normaliser and line engine take)."""
         return (~self.ink).astype(np.float32)
