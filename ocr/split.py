@@ -114,7 +114,7 @@ def choose_segmentation(edges, spans, probs):
         if options:
             best[j] = max(options)
     end = len(edges) - 1
-    if end not in best or not spans:
+    if end not in best:
         return None
     chosen, j = [], end
     while best[j][1] is not None:
@@ -122,26 +122,6 @@ def choose_segmentation(edges, spans, probs):
         chosen.append(index[(i, j)])
         j = i
     return chosen[::-1]
-
-
-def best_segmentation(binary, box, width, classifier, angle=0.0, low=0.35, high=1.7):
-    """Cut a box at projection minima into the letters the classifier reads best.
-
-    Every run between two candidate cuts whose width is ``low``..``high``
-    typical widths is classified (one batch); dynamic programming picks the
-    cuts maximising the summed log-probability of the pieces' best classes.
-
-    Returns
-    -------
-    pieces, rows, probs : (P, 4) int, (P, 1024) and (P, 36) arrays of the
-        chosen pieces, or None when no segmentation fits
-    """
-    edges, spans, boxes = segmentation_candidates(binary, box, width, low, high)
-    if not spans:
-        return None
-    rows, probs = classify_boxes(binary, boxes, classifier, angle)
-    chosen = choose_segmentation(edges, spans, probs)
-    return None if chosen is None else (boxes[chosen], rows[chosen], probs[chosen])
 
 
 class CropCache:
