@@ -41,14 +41,18 @@ def test_dots_and_specks_are_ignored():
     assert len(boxes) == 7
 
 
-def test_broken_letter_is_merged():
-    page = np.full((200, 500), 0.9)
+@pytest.mark.parametrize("shape, pitch, height, gap, min_ratio", [
+    ((200, 500), 80, 48, 0.12, 0.8),
+    ((220, 520), 90, 60, 0.3, 0.85),
+], ids=["broken", "widely-broken-merged-by-line-geometry"])
+def test_broken_letter_is_merged(shape, pitch, height, gap, min_ratio):
+    page = np.full(shape, 0.9)
     for k, ch in enumerate("LITE"):
-        draw_letter(page, ch, 60, 60 + 80 * k, 48, gap=0.12 if ch in "LI" else None)
+        draw_letter(page, ch, 60, 60 + pitch * k, height, gap=gap if ch in "LI" else None)
     boxes, _ = find_letters(page)
     assert len(boxes) == 4
     heights = boxes[:, 2] - boxes[:, 0]
-    assert heights.min() > 0.8 * heights.max()
+    assert heights.min() > min_ratio * heights.max()
 
 
 def test_dark_desk_around_sheet_is_ignored():
@@ -116,16 +120,6 @@ def test_noisy_page():
     noisy = np.clip(page + np.random.default_rng(2).normal(0, 0.12, page.shape), 0, 1)
     boxes, _ = find_letters(noisy)
     assert len(boxes) == 13
-
-
-def test_widely_broken_letter_is_merged_by_line_geometry():
-    page = np.full((220, 520), 0.9)
-    for k, ch in enumerate("LITE"):
-        draw_letter(page, ch, 60, 60 + 90 * k, 60, gap=0.3 if ch in "LI" else None)
-    boxes, _ = find_letters(page)
-    assert len(boxes) == 4
-    heights = boxes[:, 2] - boxes[:, 0]
-    assert heights.min() > 0.85 * heights.max()
 
 
 def test_letter_cut_by_the_image_border_is_dropped():
