@@ -591,17 +591,20 @@ train_torch_cmd("torch-mlp")
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1))
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Wall-clock budget: the schedule ends (and training stops) when it runs out; not bit-reproducible.")
+@click.option("--init", "init_path", type=click.Path(dir_okay=False), default=None,
+              help="Continue from this line model file (its architecture and weights; 'line' = the shipped one).")
 @click.option("--out-dir", default="runs/line", show_default=True)
 @SEED_OPTION
 @PROGRESS_OPTION
 @FORMAT_OPTION
 def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_size, lr, valid_lines, threads, minutes,
-                   out_dir, seed, progress, fmt):
+                   init_path, out_dir, seed, progress, fmt):
     """CTC line recogniser on synthetic lines of real glyphs; keeps the best-validation-CER checkpoint."""
     from training.line_synth import fixed_line_set, training_bank
     from training.plots import curves
     from training.train_line import train_line
 
+    init = read_options_or_fail("line", init_path, "none")["recogniser"] if init_path else None
     bank = load_data_or_fail(training_bank, data_dir, pool, extra_dirs)
     valid = load_data_or_fail(fixed_line_set, "valid", data_dir, valid_lines)
     out = prepare_out_dir(out_dir)
@@ -612,7 +615,7 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
 
     path, hist = train_line(bank, valid, epochs=epochs, steps_per_epoch=steps_per_epoch, batch_size=batch_size,
                             lr=lr, seed=seed, out_path=out / "line.pt", progress=progress, threads=threads,
-                            on_epoch=plot, time_budget=minutes * 60 if minutes else None)
+                            on_epoch=plot, time_budget=minutes * 60 if minutes else None, init=init)
     best = hist["best_epoch"] - 1
     result = {"model": str(path), "best_epoch": best + 1, "valid_cer": hist["valid_cer"][best],
               "seconds": round(hist["seconds"], 1), "glyphs": len(bank)}

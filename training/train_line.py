@@ -50,7 +50,7 @@ def learning_rate(progress, peak, warmup=0.05, floor=0.02):
 
 
 def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e-3, seed=0, out_path="runs/line/line.pt",
-               arch=None, progress=True, threads=2, weight_decay=1e-4, on_epoch=None, time_budget=None):
+               arch=None, progress=True, threads=2, weight_decay=1e-4, on_epoch=None, time_budget=None, init=None):
     """Train a :class:`training.line_model.LineCTC` and keep the checkpoint with the lowest valid CER.
 
     Every batch is ``batch_size`` fresh lines from :func:`training.line_synth.make_lines` over
@@ -75,6 +75,8 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
         Called with the history dict after every epoch (plots).
     time_budget : float, optional
         Seconds; the schedule follows whichever of steps and time is further along.
+    init : training.line_model.LineRecogniser, optional
+        Start from this model's weights and architecture (``arch`` is then ignored).
 
     Returns
     -------
@@ -84,11 +86,15 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
     """
     torch.set_num_threads(threads)
     rng = seed_everything(seed)
-    arch = {**default_arch(), **(arch or {})}
+    arch = dict(init.arch) if init is not None else {**default_arch(), **(arch or {})}
     alphabet = arch["alphabet"]
     net = build(arch)
+    if init is not None:
+        net.load_state_dict(init.net.state_dict())
     settings = dict(epochs=epochs, steps_per_epoch=steps_per_epoch, batch_size=batch_size, lr=lr, seed=seed,
                     weight_decay=weight_decay, optimizer="AdamW+cosine", glyphs=len(bank), time_budget=time_budget)
+    if init is not None:
+        settings["init"] = {"settings": init.settings, "metrics": init.metrics}
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=weight_decay)
     total_steps, done = epochs * steps_per_epoch, 0
     history = {"train_loss": [], "valid_loss": [], "train_cer": [], "valid_cer": []}
