@@ -11,6 +11,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy import ndimage as ndi
+from scipy.sparse.csgraph import connected_components
 from skimage import filters, measure, morphology, transform
 
 from .decode import reduce_to_side
@@ -91,7 +92,7 @@ def binarise(image, params=DEFAULT):
         channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
     mask = paper_mask(np.minimum.reduce([channels[..., c] for c in range(channels.shape[2])]))
     ink, loose, stroke, contrast = binarise_channels(channels, mask, params)
-    ink, _ = remove_rules(ink, stroke, params, loose)
+    ink, _ = remove_rules(ink, stroke, params, loose, contrast)
     return ink, scale, stroke, contrast
 
 
@@ -320,7 +321,35 @@ def small_marks(raw, boxes, stroke, params=DEFAULT):
     keep &= size >= max(params.mark_min_strokes * stroke, 2)
     inside = ((raw[:, None, 0] >= boxes[None, :, 0] - 1) & (raw[:, None, 2] <= boxes[None, :, 2] + 1)
               & (raw[:, None, 1] >= boxes[None, :, 1] - 1) & (raw[:, None, 3] <= boxes[None, :, 3] + 1)).any(axis=1)
-    return raw[keep & ~inside]
+    marks = raw[keep & ~inside]
+    return marks[~in_columns(marks, ref, params)]
+
+
+def in_columns(marks, ref, params=DEFAULT):
+    """Marks in a column of at least ``mark_column`` marks: pieces of a broken line, not punctuation.
+
+    A sheet's edge or a dashed margin breaks into short pieces one above the
+    other; punctuation stands beside letters, at most two marks above each
+    other (a colon). Marks are in one column when they overlap horizontally
+    and their centres are within ``mark_column_reach`` letter heights,
+    directly or through other marks of the column.
+
+    Parameters
+    ----------
+    marks : (M, 4) array
+    ref : float
+        Reference letter height.
+
+    Returns
+    -------
+    stacked : (M,) bool array
+    """
+    marks = np.asarray(marks, float).reshape(-1, 4)
+    centre = (marks[:, 0] + marks[:, 2]) / 2
+    overlap = np.minimum(marks[:, None, 3], marks[None, :, 3]) > np.maximum(marks[:, None, 1], marks[None, :, 1])
+    near = overlap & (np.abs(centre[:, None] - centre[None, :]) < params.mark_column_reach * ref)
+    _, column = connected_components(near, directed=False)
+    return np.bincount(column)[column] >= params.mark_column
 
 
 def _sorted_int(boxes):
@@ -361,7 +390,10 @@ def filter_boxes(raw, shape, params=DEFAULT):
     raw, h, w = raw[keep], h[keep], w[keep]
     if len(raw) == 0:
         return np.zeros((0, 4))
-    ref = _reference_height(h[(h < 0.5 * shape[0])] if (h < 0.5 * shape[0]).any() else h)
+    candidate = h < 0.5 * shape[0]
+    in_rows = candidate & (row_neighbours(raw, params) > 0)
+    ref = _reference_height(h[in_rows] if in_rows.sum() >= params.row_min_letters
+                            else h[candidate] if candidate.any() else h)
     plausible = (h < params.tall_ratio * ref) & ((w < params.wide_ratio * ref) | _letter_run(h, w, ref, params))
     merged = np.array(_merge_pieces(raw[plausible], ref, params), float).reshape(-1, 4)
     h = merged[:, 2] - merged[:, 0]
@@ -369,10 +401,43 @@ def filter_boxes(raw, shape, params=DEFAULT):
     ref = _reference_height(h)
     keep = (h >= params.min_height * ref) & (h <= params.max_height * ref)
     keep &= (w <= params.max_height * ref) | _letter_run(h, w, ref, params)
-    keep &= ~((h > params.sliver_ratio * w) & (h > 2 * ref))
+    keep &= ~((h > params.sliver_ratio * w) & (h > params.sliver_height * ref))
     touching = (merged[:, 0] <= 0) | (merged[:, 1] <= 0) | (merged[:, 2] >= shape[0]) | (merged[:, 3] >= shape[1])
     keep &= ~touching
     return merged[keep]
+
+
+def row_neighbours(boxes, params=DEFAULT):
+    """Number of boxes beside each box as its neighbour in a line of writing.
+
+    Letters stand in rows of boxes of similar height, side by side; the
+    components of a spiral binding, a sheet edge or desk texture mostly do
+    not. Two boxes are row neighbours when their heights differ by less than
+    ``row_height_ratio``, their vertical centres by less than ``row_centre``
+    of the taller height, and the horizontal gap between them is under
+    ``row_gap`` of the taller height (overlapping by at most half the narrower
+    width).
+
+    Parameters
+    ----------
+    boxes : (N, 4) array
+        ``[y1, x1, y2, x2]``.
+
+    Returns
+    -------
+    count : (N,) int array
+    """
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    h = np.maximum(boxes[:, 2] - boxes[:, 0], 1)
+    w = boxes[:, 3] - boxes[:, 1]
+    centre = (boxes[:, 0] + boxes[:, 2]) / 2
+    taller = np.maximum(h[:, None], h[None, :])
+    gap = np.maximum(boxes[:, None, 1], boxes[None, :, 1]) - np.minimum(boxes[:, None, 3], boxes[None, :, 3])
+    near = ((taller / np.minimum(h[:, None], h[None, :]) < params.row_height_ratio)
+            & (np.abs(centre[:, None] - centre[None, :]) < params.row_centre * taller)
+            & (gap < params.row_gap * taller) & (gap > -0.5 * np.minimum(w[:, None], w[None, :])))
+    np.fill_diagonal(near, False)
+    return near.sum(axis=1)
 
 
 def _letter_run(h, w, ref, params=DEFAULT):

@@ -2,6 +2,7 @@
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
+from scipy import ndimage as ndi
 
 from training.glyph import MIN_ROTATION
 
@@ -10,6 +11,7 @@ from .find_letters import locate
 from .lexicon import correct_glyph_words
 from .line_engine import line_positions, read_lines, replace_lines, touching_lines
 from .lines import estimate_skew, layout
+from .merge import join_broken
 from .normalise import normalise_crops
 from .orientation import detect_orientation, rotate_boxes
 from .params import DEFAULT
@@ -154,6 +156,7 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
     whole = boxes
     _, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
+    boxes, rows, probs = join_broken(binary, boxes, rows, probs, classifier, skew, params)
     structure = layout(boxes, skew, params)
     words_flat = [word for line in structure for word in line]
     labels, conf = word_context(probs, words_flat)
@@ -165,6 +168,8 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
         lines.append(Line(words))
     for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew, params), key=lambda m: -m[2]):
         lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
+    unsure = lone_guesses(structure, conf, blob_radius(found.ink, boxes) / found.stroke, params)
+    lines = [line for line, drop in zip(lines, unsure) if not drop]
     order = [i for line in structure for word in line for i in word]
     result = PageResult(lines, binary.shape, skew, 0, rows[order], [labels[i] for i in order])
     if engine == "auto":
@@ -177,6 +182,57 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
                                          line_positions(whole, chosen, skew), 0.5 * height)
             result.lines = [line for line in result.lines if line.words]
     return result
+
+
+def lone_guesses(structure, conf, thickness, params=DEFAULT):
+    """Lines that are a lone shape that is not writing.
+
+    A sheet's edge, a punch hole or a desk's texture left over by the filters
+    stands alone on its line and either reads as no letter in particular or is
+    a blot far thicker than the page's strokes, while a written line holds
+    several letters or one pen-thin letter read with confidence.
+
+    Parameters
+    ----------
+    structure : list of lines, each a list of words, each a list of box indices
+    conf : (N,) array
+        Confidence of each box's label.
+    thickness : (N,) array
+        Each box's :func:`blob_radius` in page stroke widths.
+    params : FrontEndParams
+        ``lone_max_letters``, ``lone_min_confidence`` and ``lone_blob_strokes``.
+
+    Returns
+    -------
+    drop : list of bool, one per line
+    """
+    drop = []
+    for line in structure:
+        members = [i for word in line for i in word]
+        drop.append(len(members) <= params.lone_max_letters
+                    and (max(float(conf[i]) for i in members) < params.lone_min_confidence
+                         or min(float(thickness[i]) for i in members) > params.lone_blob_strokes))
+    return drop
+
+
+def blob_radius(ink, boxes):
+    """Radius in px of the largest disc that fits in the ink of each box.
+
+    Parameters
+    ----------
+    ink : (H, W) bool array
+    boxes : (K, 4) int array
+
+    Returns
+    -------
+    (K,) float array
+    """
+    radius = np.zeros(len(boxes))
+    for k, (y1, x1, y2, x2) in enumerate(np.asarray(boxes, int).reshape(-1, 4)):
+        inside = ink[max(y1, 0):y2, max(x1, 0):x2]
+        if inside.any():
+            radius[k] = ndi.distance_transform_edt(np.pad(inside, 1)).max()
+    return radius
 
 
 def _to_input_frame(lines, scale, shape):

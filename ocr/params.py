@@ -52,9 +52,21 @@ class FrontEndParams:
     rule_bridge_strokes : float
         Rule pixels with ink within this many ``stroke`` widths both above and
         below (across the rule) are kept: there a letter crosses the rule.
+    rule_pen_contrast : float
+        Rule pixels darker than this many times the median darkness of the
+        page's rule pixels are pen lying along the rule and stay (pen measured
+        at 2x or more of the rules on the ruled dev pages).
     min_box : float
         Boxes with a longer side below this fraction of the ``page`` are
         specks.
+    row_height_ratio, row_centre, row_gap : float
+        The reference ``letter`` height is measured on boxes that stand in a
+        row beside a box of similar height (height ratio under
+        ``row_height_ratio``, centres within ``row_centre`` and a gap under
+        ``row_gap`` of the taller one's height; :func:`ocr.find_letters.row_neighbours`),
+        so that a binding's rings or specks cannot set it ...
+    row_min_letters : int
+        ... when at least this many boxes do (else on all of them).
     tall_ratio, wide_ratio : float
         Before merging, components taller than ``tall_ratio`` or wider than
         ``wide_ratio`` ``letter`` heights are not letters (pens, sheet edges)
@@ -73,12 +85,22 @@ class FrontEndParams:
         A letter's darkest ink is at least this fraction of the median over the
         page's letters (writing measured at 0.8 or more of it on every dev
         page; a shadow's edge at 0.34).
-    sliver_ratio : float
-        A box more than this many times taller than wide and taller than two
-        ``letter`` heights is an edge or a pen, not a letter.
+    sliver_ratio, sliver_height : float
+        A box more than ``sliver_ratio`` times taller than wide and taller than
+        ``sliver_height`` ``letter`` heights is a sheet's edge or a pen, not a
+        letter (a written I or 1 stands as tall as the other letters).
     run_min, run_max, run_width : float
         A box ``run_min``..``run_max`` ``letter`` heights tall and at most
         ``run_width`` wide may hold touching letters (split later).
+    join_unsure : float
+        Side-by-side neighbours on a line, one of them read with less than this
+        confidence, may be pieces of one letter (``ocr.merge``) ...
+    join_max_width, join_max_gap : float
+        ... when together they are at most ``join_max_width`` ``letter``
+        heights wide with a gap of at most ``join_max_gap`` of them ...
+    join_min_confidence : float
+        ... and they are joined when the joined box reads with at least this
+        confidence, better than either piece.
     max_tilt : float
         Text lines are searched up to this many degrees of tilt.
     orientation_sample : int
@@ -92,6 +114,17 @@ class FrontEndParams:
         confidence of at least this (twins counted together). Letters on readable
         pages read at about 0.95 in their upright turn; blobs of touching letters
         read at 0.65 or less in every turn and are no evidence of a turn.
+    lone_max_letters : int
+        A text line of at most this many letters ...
+    lone_min_confidence : float
+        ... none of them read with at least this confidence, is not writing
+        (a sheet edge, desk texture) and is left out (written letters read at
+        0.8 or more on the dev pages, such leftovers at 0.13-0.40) ...
+    lone_blob_strokes : float
+        ... nor is one whose ink holds a disc of radius above this many
+        ``stroke`` widths (a punch hole, a blot: 2.5-2.7; a pen-written
+        letter's stroke is about 0.5 and at most 1.3 on the dev pages; a
+        marker's filled loop up to 2.2).
     line_join : float
         A box joins the current text line when its centre is within this many
         line heights of the line's centre.
@@ -108,6 +141,11 @@ class FrontEndParams:
         twice that wide) ...
     mark_min_strokes : float
         ... and at least this many ``stroke`` widths on their longer side.
+    mark_column, mark_column_reach : float
+        Marks stacked in a column of at least ``mark_column`` (each overlapping
+        the next horizontally, centres within ``mark_column_reach`` ``letter``
+        heights) are pieces of a broken line (a sheet's edge), not punctuation
+        (a colon stacks two).
     marks : str
         Which punctuation marks are read (of ``. , - '``). A lone dot or tick
         is left out by default: alone it is as likely a speck, or the dot of a
@@ -129,7 +167,12 @@ class FrontEndParams:
     rule_max_tilt: float = 6.0
     rule_tilt_spread: float = 1.0
     rule_bridge_strokes: float = 2.0
+    rule_pen_contrast: float = 1.8
     min_box: float = 0.004
+    row_height_ratio: float = 1.6
+    row_centre: float = 0.35
+    row_gap: float = 1.0
+    row_min_letters: int = 3
     tall_ratio: float = 3.0
     wide_ratio: float = 3.0
     merge_overlap: float = 0.5
@@ -139,19 +182,29 @@ class FrontEndParams:
     max_height: float = 2.5
     min_peak_ratio: float = 0.5
     sliver_ratio: float = 4.0
+    sliver_height: float = 1.4
     run_min: float = 0.6
     run_max: float = 1.8
     run_width: float = 15.0
+    join_unsure: float = 0.5
+    join_max_width: float = 1.3
+    join_max_gap: float = 0.3
+    join_min_confidence: float = 0.8
     max_tilt: float = 30.0
     orientation_sample: int = 60
     orientation_margin: float = 0.15
     orientation_confidence: float = 0.75
+    lone_max_letters: int = 1
+    lone_min_confidence: float = 0.5
+    lone_blob_strokes: float = 2.0
     line_join: float = 0.5
     word_gap_ratio: float = 2.0
     word_gap_floor: float = 0.5
     word_gap_fallback: float = 1.0
     mark_max_height: float = 0.45
     mark_min_strokes: float = 0.6
+    mark_column: int = 3
+    mark_column_reach: float = 1.0
     marks: str = ",-"
 
     def with_(self, **changes):

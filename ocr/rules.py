@@ -144,7 +144,7 @@ def _runs(offsets):
     return zip(starts.tolist(), stops.tolist(), offsets[starts].tolist())
 
 
-def remove_rules(ink, stroke, params=DEFAULT, loose=None):
+def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     """Ink with ruled and grid lines removed, letters that cross them kept.
 
     The page is sheared by the tilt of its longest straight runs, runs of at
@@ -162,6 +162,12 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None):
     loose : (H, W) bool array, optional
         Where to look for the rules (a looser ink mask in which faint rules
         are continuous); ``ink`` by default.
+    contrast : (H, W) float array, optional
+        Ink darkness below the local paper. Rule pixels whose darkness,
+        averaged over a ``stroke``-wide square, exceeds ``rule_pen_contrast``
+        times the median over all rule pixels are pen strokes lying along a
+        rule (the bar of an H, the foot of a U: darker and thicker than the
+        rule) and stay.
 
     Returns
     -------
@@ -183,4 +189,8 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None):
             sheared_loose, _ = shear_columns(where, tilt)
             found |= unshear_columns(_rules_horizontal(sheared, sheared_loose, stroke, params), offsets, page.shape[0])
         rules |= found.T if transpose else found
+    if contrast is not None and rules.any():
+        size = max(3, int(round(stroke)) | 1)
+        darkness = ndi.uniform_filter(np.asarray(contrast, np.float32), size=size, mode="nearest")
+        rules &= darkness <= params.rule_pen_contrast * np.median(darkness[rules])
     return ink & ~rules, rules

@@ -57,6 +57,15 @@ def pages_dir():
 
 
 @pytest.fixture(scope="session")
+def wild_dir():
+    """Folder with real pages from other writers and their text (``$OCR_WILD_DIR``, e.g. ../shared/data/pages-wild)."""
+    folder = os.environ.get("OCR_WILD_DIR")
+    if not folder or not any(Path(folder).glob("*.txt")):
+        _require_or_skip(f"real pages from other writers not found: set OCR_WILD_DIR (now {folder!r})")
+    return Path(folder)
+
+
+@pytest.fixture(scope="session")
 def small_nist36(nist36, tmp_path_factory):
     """A NIST36-format folder with a few real samples per class in each split."""
     import scipy.io

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from ocr.find_letters import find_letters
+from ocr.params import DEFAULT
 from ocr_drawing import draw_dot, draw_letter, text_page
 
 LINE = [["THE", "LIFT"]]
@@ -175,3 +176,53 @@ def test_rules_through_every_letter_leave_the_letters_whole():
     assert len(boxes) == 6
     heights = boxes[:, 2] - boxes[:, 0]
     assert heights.min() > 0.9 * h and heights.max() < 1.15 * h
+
+
+def test_row_neighbours_count_boxes_side_by_side_of_similar_height():
+    from ocr.find_letters import row_neighbours
+
+    row = [[100, 50 + 60 * k, 150, 90 + 60 * k] for k in range(3)]    # three letters in a row
+    column = [[300 + 60 * k, 10, 340, 60] for k in range(3)]           # rings of a binding, one under another
+    tiny = [[120, 300, 130, 310]]                                      # a speck beside the row
+    counts = row_neighbours(np.array(row + column + tiny))
+    assert counts.tolist() == [1, 2, 1, 0, 0, 0, 0]
+
+
+def test_letter_height_comes_from_the_row_not_from_many_binding_rings():
+    page = np.full((700, 900), 0.9)
+    for k in range(22):                                  # columns of small dark rings down both edges
+        for x in (30, 870):
+            draw_dot(page, 30 + 30 * k, x, 10)
+    for k, ch in enumerate("HELT"):                      # one word of letters six times taller
+        draw_letter(page, ch, 250, 200 + 150 * k, 120, width=6)
+    for params, found in ((DEFAULT, 4), (DEFAULT.with_(row_min_letters=10 ** 6), 0)):
+        boxes, _ = find_letters(page, params)
+        word = boxes[(boxes[:, 1] > 150) & (boxes[:, 3] < 800)]
+        assert len(word) == found
+        assert np.all(np.abs(word[:, 0] - 250) <= 6) and np.all(np.abs(word[:, 2] - 370) <= 8)
+
+
+def test_marks_stacked_in_a_column_are_a_broken_line_not_punctuation():
+    from ocr.find_letters import in_columns
+
+    edge = [[100 + 30 * k, 500, 115 + 30 * k, 505] for k in range(5)]  # five dashes of a sheet's edge
+    colon = [[100, 300, 106, 306], [125, 300, 131, 306]]
+    comma = [[140, 200, 152, 204]]
+    stacked = in_columns(np.array(edge + colon + comma), ref=40.0)
+    assert stacked.tolist() == [True] * 5 + [False, False, False]
+
+
+def test_pen_lying_along_a_rule_stays_and_the_rule_goes():
+    from ocr.rules import remove_rules
+
+    ink = np.zeros((200, 600), bool)
+    contrast = np.zeros((200, 600), np.float32)
+    ink[99:102, :] = True                  # a pale ruled line across the page
+    contrast[99:102, :] = 0.2
+    ink[97:104, 200:320] = True            # a dark pen bar drawn along it (an H's bar)
+    contrast[97:104, 200:320] = 0.7
+    kept, rules = remove_rules(ink, 5.0, contrast=contrast)
+    assert kept[100, 210:310].all()
+    assert not kept[100, :150].any() and not kept[100, 400:].any()
+    without, _ = remove_rules(ink, 5.0)
+    assert not without[100, 210:310].any()

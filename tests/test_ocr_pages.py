@@ -37,3 +37,26 @@ def test_turned_pages_are_read_upright(pages_dir, shipped_cnn):
             result = read_page(np.rot90(image, k), shipped_cnn)
             assert result.text == truth, (image_path.name, k)
             assert result.to_dict()["rotation"] == 90 * (4 - k)
+
+
+def test_lone_lines_that_are_not_writing_are_dropped():
+    from ocr.page import lone_guesses
+
+    structure = [[[0, 1], [2]], [[3]]]
+    conf = np.array([0.9, 0.9, 0.9, 0.95])
+    thin = np.array([0.5, 0.5, 0.5, 0.6])
+    assert lone_guesses(structure, conf, thin) == [False, False]                   # a lone letter read surely
+    assert lone_guesses(structure, np.array([0.2, 0.2, 0.2, 0.3]), thin) == [False, True]   # read as nothing
+    assert lone_guesses(structure, conf, np.array([0.5, 0.5, 0.5, 2.6])) == [False, True]   # a punch hole
+
+
+def test_blob_radius_tells_a_filled_hole_from_a_pen_letter():
+    from ocr.page import blob_radius
+    from skimage import draw
+
+    ink = np.zeros((100, 200), bool)
+    ink[20:80, 30:35] = True                        # a stroke 5 px wide
+    rr, cc = draw.disk((50, 150), 20)
+    ink[rr, cc] = True                              # a filled disc of radius 20
+    radius = blob_radius(ink, np.array([[15, 25, 85, 40], [25, 125, 75, 175]]))
+    assert 2 <= radius[0] <= 3.5 and 19 <= radius[1] <= 21

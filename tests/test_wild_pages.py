@@ -1,0 +1,67 @@
+"""Real pages from other writers ($OCR_WILD_DIR = ../shared/data/pages-wild) read with the shipped CNN."""
+import numpy as np
+import pytest
+
+from ocr.api import Reader
+from ocr.decode import decode_pages
+from ocr.evaluate import cer
+from ocr.page import read_page
+from ocr.params import DEFAULT
+
+BIGCAPS = "photo_ruled_bigcaps.jpeg"
+
+
+@pytest.fixture(scope="module")
+def reader(shipped_cnn):
+    return Reader("cnn")
+
+
+@pytest.fixture(scope="module")
+def readings(reader, wild_dir):
+    """Text read from every page and its truth, by page name."""
+    pages = sorted(p for p in wild_dir.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    return {p.name: (reader.read(p)[0].text, p.with_suffix(".txt").read_text()) for p in pages}
+
+
+@pytest.fixture(scope="module")
+def bigcaps(wild_dir):
+    """The EXIF-rotated page of one big word across four ruled lines, on its working copy."""
+    return next(iter(decode_pages(wild_dir / BIGCAPS, max_side=DEFAULT.work_side))).image
+
+
+def test_big_word_across_ruled_lines_reads_exactly(readings):
+    assert readings[BIGCAPS][0] == "KHUSHBOO"
+
+
+@pytest.mark.parametrize("switched_off", [
+    dict(row_min_letters=10 ** 6),       # letter height set by the binding's rings: the big letters are dropped
+    dict(rule_pen_contrast=np.inf),      # the H bars and U foot lying on rules are removed with them
+    dict(join_min_confidence=2.0),       # the second H, its bar broken, stays F + I
+    dict(sliver_height=2.0),             # the next sheets' edge is read as an I
+    dict(mark_column=10 ** 6),           # pieces of that edge are read as commas
+    dict(lone_min_confidence=0.0),       # a lone unreadable shape beside the binding is read as E
+], ids=["row-reference", "pen-on-rules", "join-pieces", "sliver", "mark-columns", "lone-guess"])
+def test_each_front_end_mechanism_is_needed_on_the_big_word(shipped_cnn, bigcaps, switched_off):
+    from training.classifier import load_classifier
+
+    classifier = load_classifier("cnn", inference=True)
+    assert read_page(bigcaps, classifier).text == "KHUSHBOO"
+    assert read_page(bigcaps, classifier, DEFAULT.with_(**switched_off)).text != "KHUSHBOO"
+
+
+def test_scans_read_exactly(readings):
+    assert readings["scan_digits.jpg"][0] == "0123456789\n0123456789\n0123456789"
+    assert readings["scan_pangram.jpg"][0] == "THE QUICK BROWN FOX\nJUMPS OVER THE LAZY DOG"
+    assert cer(*readings["scan_alphabet.jpg"]) == 0.0
+
+
+def test_ruled_photos_floors(readings):
+    text, truth = readings["photo_ruled_shadow.jpeg"]
+    assert len(text.splitlines()) == 2          # the table's texture below the sheet is not a line
+    assert cer(text, truth) <= 0.12
+    assert cer(*readings["photo_ruled_bluelight.jpeg"]) <= 0.21
+
+
+def test_mean_cer_over_the_six_pages(readings):
+    assert len(readings) == 6
+    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.06
