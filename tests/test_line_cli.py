@@ -1,6 +1,7 @@
 import json
 
 import pytest
+import torch
 from click.testing import CliRunner
 
 from cli import cli
@@ -31,6 +32,18 @@ def test_train_line_then_evaluate_lines(small_nist36, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     report = last_json(result.output)
     assert report["lines"] == 5 and report["digit_words_changed"] == 0 and 0 <= report["cer"]
+    again = tmp_path / "again"
+    result = run("train", "line", "--data-dir", small_nist36, "--epochs", 1, "--steps", 1, "--batch-size", 4,
+                 "--valid-lines", 4, "--threads", 1, "--init", out / "line.pt", "--lr", 1e-9, "--out-dir", again,
+                 "--no-progress")
+    assert result.exit_code == 0, result.output
+    first, continued = load_line_model(out / "line.pt"), load_line_model(again / "line.pt")
+    assert continued.settings["init"]["settings"]["steps_per_epoch"] == 2
+    continued_weights = dict(continued.net.named_parameters())
+    for name, value in first.net.named_parameters():      # a step at lr 1e-9 leaves the starting weights
+        assert torch.allclose(value, continued_weights[name], atol=1e-5), name
+    result = run("train", "line", "--data-dir", small_nist36, "--init", tmp_path / "none.pt", "--out-dir", again)
+    assert result.exit_code == 1 and result.output.count("\n") == 1 and "not found" in result.output
 
 
 def test_engine_and_lexicon_errors_are_one_line(tmp_path):
