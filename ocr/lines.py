@@ -42,7 +42,7 @@ def estimate_skew(boxes, max_deg=DEFAULT.max_tilt, step_deg=0.25):
     return float(best)
 
 
-def group_lines(boxes, angle=None, join=DEFAULT.line_join):
+def group_lines(boxes, angle=None, join=DEFAULT.line_join, bend=DEFAULT.line_bend):
     """Group boxes into text lines.
 
     Boxes are sorted along the direction across the lines (after removing the
@@ -57,6 +57,9 @@ def group_lines(boxes, angle=None, join=DEFAULT.line_join):
         Skew in degrees; estimated when omitted.
     join : float
         A box joins a line within this many line heights of its centre.
+    bend : float
+        The line's centre follows its own drift by at most this many degrees
+        of slope off ``angle`` (:func:`_line_centre_at`).
 
     Returns
     -------
@@ -78,8 +81,8 @@ def group_lines(boxes, angle=None, join=DEFAULT.line_join):
     for i in np.argsort(across):
         if lines:
             members = lines[-1]
-            centre = np.median(across[members])
             line_h = max(np.median(heights[members]), ref)
+            centre = _line_centre_at(along[i], across[members], along[members], line_h, bend)
             if abs(across[i] - centre) <= join * line_h:
                 members.append(i)
                 continue
@@ -87,6 +90,22 @@ def group_lines(boxes, angle=None, join=DEFAULT.line_join):
     lines = [sorted(m, key=lambda i: along[i]) for m in lines]
     lines.sort(key=lambda m: np.median(across[m]))
     return [[int(i) for i in m] for m in lines]
+
+
+def _line_centre_at(x, across, along, height, bend):
+    """Where a line's centre is at ``x`` along it: its members' median, or a fitted straight line.
+
+    With at least three members spanning two line heights, a straight line
+    through their centres (slope at most ``bend`` degrees off the page's skew)
+    follows a line that drifts across the page (a hand's slope, a curled
+    sheet); otherwise the members' median centre.
+    """
+    if len(across) < 3 or np.ptp(along) < 2 * height:
+        return float(np.median(across))
+    slope = np.polyfit(along, across, 1)[0]
+    limit = np.tan(np.deg2rad(bend))
+    slope = float(np.clip(slope, -limit, limit))
+    return float(np.median(across - slope * along) + slope * x)
 
 
 def line_gaps(boxes, line):
@@ -188,6 +207,6 @@ def layout(boxes, angle=None, params=DEFAULT):
     lines : list of list of list of int
         ``lines[i][j]`` are the box indices of word ``j`` on line ``i``.
     """
-    lines = group_lines(boxes, angle, params.line_join)
+    lines = group_lines(boxes, angle, params.line_join, params.line_bend)
     thresholds = line_thresholds(boxes, lines, params)
     return [split_words(boxes, line, t) for line, t in zip(lines, thresholds)]

@@ -75,7 +75,8 @@ def join_broken(binary, boxes, rows, probs, classifier, angle=0.0, params=DEFAUL
     if len(boxes) < 2:
         return boxes, rows, probs
     confidence = lookalike_confidence(probs)
-    pairs, joined = merge_candidates(boxes, group_lines(boxes, angle, params.line_join), params, confidence)
+    pairs, joined = merge_candidates(boxes, group_lines(boxes, angle, params.line_join, params.line_bend), params,
+                                     confidence)
     if not pairs:
         return boxes, rows, probs
     cache = CropCache(binary, classifier, angle, boxes, rows, probs)

@@ -15,7 +15,7 @@ from .merge import join_broken
 from .normalise import normalise_crops
 from .orientation import detect_orientation, rotate_boxes
 from .params import DEFAULT
-from .punctuation import place_marks
+from .punctuation import hanging_marks, place_marks
 from .recognise import predict_proba, word_context
 from .split import split_touching
 
@@ -157,7 +157,8 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
     _, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     boxes, rows, probs = join_broken(binary, boxes, rows, probs, classifier, skew, params)
-    structure = layout(boxes, skew, params)
+    structure, hanging = hanging_marks(layout(boxes, skew, params), boxes, skew, params)
+    marks = np.concatenate([np.asarray(marks, int).reshape(-1, 4), boxes[hanging]])
     words_flat = [word for line in structure for word in line]
     labels, conf = word_context(probs, words_flat)
     labels, conf = correct_glyph_words(labels, conf, probs, words_flat, lexicon)

@@ -128,6 +128,10 @@ class FrontEndParams:
     line_join : float
         A box joins the current text line when its centre is within this many
         line heights of the line's centre.
+    line_bend : float
+        A line's centre follows the line's own slope, up to this many degrees
+        off the page's skew (handwritten lines drift: 1.2 degrees between two
+        lines of one scan on the dev pages).
     word_gap_ratio : float
         Within a line, gaps split into letter and word spaces only when the
         mean wide gap is at least this many times the mean narrow gap.
@@ -146,6 +150,12 @@ class FrontEndParams:
         the next horizontally, centres within ``mark_column_reach`` ``letter``
         heights) are pieces of a broken line (a sheet's edge), not punctuation
         (a colon stacks two).
+    comma_max_height : float
+        A comma is at most this many line heights tall.
+    hanging_max_height : float
+        A text line of one box shorter than this many heights of the line
+        above, whose top lies in that line, is a mark of that line (a big
+        comma: 0.67 of its line on the dev pages).
     marks : str
         Which punctuation marks are read (of ``. , - '``). A lone dot or tick
         is left out by default: alone it is as likely a speck, or the dot of a
@@ -198,6 +208,7 @@ class FrontEndParams:
     lone_min_confidence: float = 0.5
     lone_blob_strokes: float = 2.0
     line_join: float = 0.5
+    line_bend: float = 5.0
     word_gap_ratio: float = 2.0
     word_gap_floor: float = 0.5
     word_gap_fallback: float = 1.0
@@ -205,6 +216,8 @@ class FrontEndParams:
     mark_min_strokes: float = 0.6
     mark_column: int = 3
     mark_column_reach: float = 1.0
+    comma_max_height: float = 0.75
+    hanging_max_height: float = 0.75
     marks: str = ",-"
 
     def with_(self, **changes):

@@ -35,7 +35,7 @@ def _frame(boxes, angle):
     return across, along
 
 
-def mark_label(mark, top, bottom):
+def mark_label(mark, top, bottom, comma_height=DEFAULT.comma_max_height):
     """Punctuation for a mark box given its line's top and bottom (same frame), or None.
 
     Parameters
@@ -43,6 +43,8 @@ def mark_label(mark, top, bottom):
     mark : (4,) box ``[y1, x1, y2, x2]``, ``y`` across the line in the same frame
     top, bottom : float
         The line's letter band.
+    comma_height : float
+        A comma is at most this many line heights tall.
     """
     y1, x1, y2, x2 = (float(v) for v in mark)
     height = max(bottom - top, 1e-6)
@@ -52,7 +54,7 @@ def mark_label(mark, top, bottom):
         return DASH
     if h <= 0.3 and w <= 0.3 and 0.5 <= h / max(w, 1e-6) <= 2 and centre >= 0.8:
         return DOT
-    if h <= 0.5 and h >= 1.3 * w and centre >= 0.75 and (y2 - bottom) / height > 0.05:
+    if h <= comma_height and h >= 1.3 * w and centre >= 0.75 and (y2 - bottom) / height > 0.05:
         return COMMA
     if h <= 0.5 and h >= 1.3 * w and centre <= 0.35:
         return TICK
@@ -95,7 +97,7 @@ def place_marks(marks, boxes, structure, angle, params=DEFAULT):
             if not (left - 0.5 * height <= along[m] <= right + 1.0 * height):
                 continue
             h, w = box[2] - box[0], box[3] - box[1]
-            label = mark_label([across[m] - h / 2, 0, across[m] + h / 2, w], top, bottom)
+            label = mark_label([across[m] - h / 2, 0, across[m] + h / 2, w], top, bottom, params.comma_max_height)
             if label is None or label not in params.marks:
                 break
             word_index, position = _slot(structure[li], letter_along, along[m])
@@ -112,3 +114,47 @@ def _slot(line, letter_along, x):
             if letter_along[idx] < x:
                 best = (wi, pi + 1)
     return best
+
+
+def hanging_marks(structure, boxes, angle, params=DEFAULT):
+    """Lines that are one short shape hanging from the line above: a big comma, not a line of text.
+
+    A comma written large is letter-sized for the letter finder and, hanging
+    below the baseline, falls into a line of its own. A line of one box
+    shorter than ``hanging_max_height`` of the height of the line above, whose
+    top lies inside that line's band, no further along than one letter height
+    beyond its ends, is handed to that line as a mark.
+
+    Parameters
+    ----------
+    structure : list of list of list of int
+        Lines of words of box indices (``ocr.lines.layout``).
+    boxes : (K, 4) array
+    angle : float
+        Skew in degrees.
+
+    Returns
+    -------
+    structure : list of list of list of int
+        Without those lines.
+    hanging : list of int
+        Indices of their boxes.
+    """
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    if len(boxes) == 0:
+        return structure, []
+    height = float(np.median(boxes[:, 2] - boxes[:, 0]))
+    across, along = _frame(boxes, angle)
+    kept, hanging = [], []
+    for line in structure:
+        members = [i for word in line for i in word]
+        if len(members) == 1 and kept:
+            i = members[0]
+            h = boxes[i, 2] - boxes[i, 0]
+            top, bottom, left, right = line_band(boxes, [j for word in kept[-1] for j in word], angle)
+            if (h < params.hanging_max_height * (bottom - top) and top < across[i] - h / 2 < bottom
+                    and left - height <= along[i] <= right + height):
+                hanging.append(i)
+                continue
+        kept.append(line)
+    return kept, hanging

@@ -87,3 +87,13 @@ def test_word_spacing_is_measured_per_line():
     shift = len(tight)
     truth = truth_tight + [[[i + shift for i in word] for word in line] for line in truth_loose]
     assert layout(boxes) == truth
+
+
+def test_a_line_drifting_off_the_page_skew_stays_one_line():
+    """Thirteen letters whose line sinks 2.5 degrees while the line below is level (as on scan_alphabet)."""
+    first = [[100 + k * 70 * np.tan(np.deg2rad(2.5)), 50 + 70 * k, 130 + k * 70 * np.tan(np.deg2rad(2.5)), 75 + 70 * k]
+             for k in range(13)]
+    second = [[190, 50 + 70 * k, 220, 75 + 70 * k] for k in range(13)]
+    boxes = np.array(first + second)
+    assert group_lines(boxes, angle=0.0) == [list(range(13)), list(range(13, 26))]
+    assert len(group_lines(boxes, angle=0.0, bend=0.0)) > 2

@@ -3,7 +3,7 @@ from skimage import draw
 
 from ocr.page import read_page
 from ocr.params import DEFAULT
-from ocr.punctuation import mark_label
+from ocr.punctuation import hanging_marks, mark_label
 from ocr_drawing import draw_dot, text_page
 from training.glyph import CLASSES
 
@@ -42,3 +42,20 @@ def test_mark_label_by_position_in_the_line():
     assert mark_label([118, 0, 122, 20], top, bottom) == "-"
     assert mark_label([100, 0, 112, 4], top, bottom) == "'"
     assert mark_label([110, 0, 130, 20], top, bottom) is None
+
+
+def test_a_big_comma_hanging_below_a_line_is_a_mark_of_that_line():
+    line = [[100, 50 + 60 * k, 150, 90 + 60 * k] for k in range(4)]
+    comma = [[135, 100, 170, 110]]                  # 0.7 of the line tall, top inside the line, below the baseline
+    below = [[260, 50, 310, 90], [260, 110, 310, 150]]
+    boxes = np.array(line + comma + below)
+    structure = [[[0], [1, 2, 3]], [[4]], [[5, 6]]]
+    kept, hanging = hanging_marks(structure, boxes, 0.0)
+    assert kept == [[[0], [1, 2, 3]], [[5, 6]]] and hanging == [4]
+    assert mark_label(boxes[4], 100, 150) == ","
+    tall = boxes.copy()
+    tall[4] = [135, 100, 180, 110]                  # 0.9 of the line: a letter, not a comma
+    assert hanging_marks(structure, tall, 0.0) == (structure, [])
+    low = boxes.copy()
+    low[4] = [155, 100, 190, 110]                   # its top below the line: a line of its own
+    assert hanging_marks(structure, low, 0.0) == (structure, [])

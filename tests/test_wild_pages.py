@@ -52,16 +52,19 @@ def test_each_front_end_mechanism_is_needed_on_the_big_word(shipped_cnn, bigcaps
 def test_scans_read_exactly(readings):
     assert readings["scan_digits.jpg"][0] == "0123456789\n0123456789\n0123456789"
     assert readings["scan_pangram.jpg"][0] == "THE QUICK BROWN FOX\nJUMPS OVER THE LAZY DOG"
-    assert cer(*readings["scan_alphabet.jpg"]) == 0.0
+    assert readings["scan_alphabet.jpg"][0] == "ABCDEFGHIJKLM\nNOPQRSTUVWXYZ\n" * 2 + "ABCDEFGHIJKLM\nNOPQRSTUVWXYZ"
 
 
 def test_ruled_photos_floors(readings):
     text, truth = readings["photo_ruled_shadow.jpeg"]
     assert len(text.splitlines()) == 2          # the table's texture below the sheet is not a line
     assert cer(text, truth) <= 0.12
-    assert cer(*readings["photo_ruled_bluelight.jpeg"]) <= 0.21
+    text, truth = readings["photo_ruled_bluelight.jpeg"]
+    assert len(text.splitlines()) == 4 and text.startswith("HI, MY NAME")   # its big comma is a comma
+    assert cer(text, truth) <= 0.18
 
 
 def test_mean_cer_over_the_six_pages(readings):
     assert len(readings) == 6
-    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.06
+    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.05
+    assert all(len(text.splitlines()) == len(truth.splitlines()) for text, truth in readings.values())
