@@ -9,6 +9,7 @@ import numpy as np
 from ocr import __version__
 from ocr.errors import OCRError, first_line
 from ocr.formats import FORMATS
+from ocr.lexicon import DEFAULT_LEXICON
 from training.data import DataFormatError, DataNotFoundError
 from training.glyph import CLASSES
 from training.recipes import AUTOENCODER, MLP, TORCH
@@ -139,7 +140,7 @@ MODEL_HELP = "Classifier: 'cnn', 'mlp', 'torch-mlp' or a model file path."
 
 def engine_options(command):
     """``--engine``, ``--line-model`` and ``--lexicon`` of the page-reading commands."""
-    command = click.option("--lexicon", default="none", show_default=True,
+    command = click.option("--lexicon", default=DEFAULT_LEXICON, show_default=True,
                            help="Correct unsure letters-only words: 'en' (English list), 'none', or a file of "
                                 "words, one per line.")(command)
     command = click.option("--line-model", default="line", show_default=True,
@@ -359,7 +360,7 @@ def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
 @click.option("--lines", "n_lines", default=500, show_default=True, type=click.IntRange(1))
 @click.option("--spacing", type=click.Choice(["wide", "normal", "touching", "overlapping"]), default=None,
               help="Only this letter spacing (default: the training mix).")
-@click.option("--lexicon", default="en", show_default=True, help="'en', 'none' or a file of words.")
+@click.option("--lexicon", default=DEFAULT_LEXICON, show_default=True, help="'en', 'none' or a file of words.")
 @DATA_DIR_OPTION
 @SEED_OPTION
 @FORMAT_OPTION

@@ -5,6 +5,7 @@ from training.classifier import load_classifier
 
 from .decode import MAX_PIXELS, PDF_DPI, decode_pages
 from .errors import ImageError
+from .lexicon import DEFAULT_LEXICON, load_lexicon
 from .page import read_page
 from .params import DEFAULT
 from .reading import PageFailure, PageReading, to_original_pixels
@@ -23,8 +24,11 @@ class Reader:
         in the original image's pixels).
     pdf_dpi : float
         Resolution at which PDF pages are rendered.
+    lexicon : str, os.PathLike, ocr.lexicon.Lexicon or None
+        Word list for correcting unsure words: 'en', 'none', a file of words
+        (see :func:`ocr.lexicon.load_lexicon`) or a loaded lexicon.
     **read_options
-        Passed to :func:`ocr.page.read_page` (``engine``, ``recogniser``, ``lexicon``, ``params``).
+        Passed to :func:`ocr.page.read_page` (``engine``, ``recogniser``, ``params``).
 
     Examples
     --------
@@ -34,11 +38,13 @@ class Reader:
     'ROOM PACK MY'
     """
 
-    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, **read_options):
+    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, lexicon=DEFAULT_LEXICON, **read_options):
         self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model, inference=True)
         self.max_pixels = max_pixels
         self.pdf_dpi = pdf_dpi
-        self.read_options = read_options
+        if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
+            lexicon = load_lexicon(lexicon)
+        self.read_options = {**read_options, "lexicon": lexicon}
 
     def iter_read(self, source, errors="raise"):
         """Yield a :class:`PageReading` per page of ``source`` as soon as it is read.

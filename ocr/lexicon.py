@@ -21,10 +21,12 @@ from training.line_text import english_words
 from .errors import OCRError
 
 LEXICON_CHOICES = ("en", "none")
+DEFAULT_LEXICON = "en"
 UNSURE = 0.9
 MARGIN = 4.0
 MIN_LENGTH = 3
 LETTERS = re.compile("[A-Z]+")
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class LexiconError(OCRError):
@@ -47,11 +49,8 @@ class Lexicon:
         by_length = defaultdict(list)
         for w in words:
             by_length[len(w)].append(w)
-        self._by_length = {n: (ws, np.array([list(w.encode()) for w in ws], np.uint8)) for n, ws in by_length.items()}
-        self._deleted = defaultdict(set)
-        for w in words:
-            for i in range(len(w)):
-                self._deleted[w[:i] + w[i + 1:]].add(w)
+        self._by_length = {n: (ws, np.frombuffer("".join(ws).encode(), np.uint8).reshape(len(ws), n))
+                           for n, ws in by_length.items()}
 
     def __len__(self):
         return len(self.words)
@@ -67,7 +66,8 @@ class Lexicon:
             ws, arr = entry
             dist = (arr != np.frombuffer(word.encode(), np.uint8)).sum(axis=1)
             out.update(ws[i] for i in np.flatnonzero(dist <= max_substitutions))
-        out.update(self._deleted.get(word, ()))
+        out.update(w for w in (word[:i] + c + word[i:] for i in range(len(word) + 1) for c in ALPHABET)
+                   if w in self.words)
         out.update(w for w in (word[:i] + word[i + 1:] for i in range(len(word))) if w in self.words)
         out.discard(word)
         return sorted(out, key=lambda w: self.rank[w])

@@ -58,13 +58,14 @@ def test_scans_read_exactly(readings):
 def test_ruled_photos_floors(readings):
     text, truth = readings["photo_ruled_shadow.jpeg"]
     assert len(text.splitlines()) == 2          # the table's texture below the sheet is not a line
-    assert cer(text, truth) <= 0.12
+    assert text.splitlines()[0] == "HELLO EVERYONE"   # HELLD: the lexicon (on by default) settles its O
+    assert cer(text, truth) <= 0.075
     text, truth = readings["photo_ruled_bluelight.jpeg"]
     assert len(text.splitlines()) == 4 and text.startswith("HI, MY NAME")   # its big comma is a comma
-    assert cer(text, truth) <= 0.18
+    assert cer(text, truth) <= 0.165
 
 
 def test_mean_cer_over_the_six_pages(readings):
     assert len(readings) == 6
-    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.05
+    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.04
     assert all(len(text.splitlines()) == len(truth.splitlines()) for text, truth in readings.values())
