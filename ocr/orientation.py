@@ -55,8 +55,10 @@ def turn_rows(rows, k):
     return images_to_rows(np.rot90(images, k, axes=(1, 2)))
 
 
-def _mean_log_confidence(probs):
-    return float(np.mean(np.log(lookalike_confidence(probs) + 1e-12)))
+def _mean_log_confidence(probs, trim=0.0):
+    """Mean log-confidence of the rows, leaving out the least confident ``trim`` fraction."""
+    logs = np.sort(np.log(lookalike_confidence(probs) + 1e-12))
+    return float(np.mean(logs[int(trim * len(logs)):]))
 
 
 def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None):
@@ -80,27 +82,29 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None):
     -------
     scores : (4,) float array
         ``scores[k]`` for the page turned by ``np.rot90(page, k)``.
+    trimmed : (4,) float array
+        The same without the least confident ``orientation_trim`` of the
+        sample (specks and fragments read poorly in every turn).
     """
     pick = sample_letters(boxes, params.orientation_sample)
     if len(pick) == 0:
-        return np.zeros(4)
-    scores = np.zeros(4)
+        return np.zeros(4), np.zeros(4)
     if upright is not None:
         rows, turns = upright[0][pick], (1, 2, 3)
-        scores[0] = _mean_log_confidence(upright[1][pick])
+        parts = [upright[1][pick]]
     else:
-        rows, turns = normalise_crops(binary, boxes[pick]), (0, 1, 2, 3)
+        rows, turns, parts = normalise_crops(binary, boxes[pick]), (0, 1, 2, 3), []
     probs = predict_proba(np.concatenate([turn_rows(rows, k) for k in turns]), classifier)
-    for k, part in zip(turns, np.split(probs, len(turns))):
-        scores[k] = _mean_log_confidence(part)
-    return scores
+    parts += np.split(probs, len(turns))
+    return (np.array([_mean_log_confidence(p) for p in parts]),
+            np.array([_mean_log_confidence(p, params.orientation_trim) for p in parts]))
 
 
 def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, reading=None):
     """Quarter turns (``np.rot90``'s ``k``) that stand the page upright.
 
     0 unless another turn reads clearly better than upright (``orientation_margin``)
-    and reads confidently in itself (``orientation_confidence``). A page whose
+    and its better read letters read confidently (``orientation_confidence``). A page whose
     letters already read so confidently as they stand that no turn could beat
     them by the margin (every score is at most 0) is not turned, and the other
     turns are not read.
@@ -116,9 +120,9 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
     pick = sample_letters(boxes, params.orientation_sample)
     if reading is not None and len(pick) and _mean_log_confidence(reading[pick]) > -params.orientation_margin:
         return 0
-    scores = orientation_scores(binary, boxes, classifier, params, upright)
+    scores, trimmed = orientation_scores(binary, boxes, classifier, params, upright)
     best = int(np.argmax(scores))
     if (best and scores[best] - scores[0] >= params.orientation_margin
-            and scores[best] >= np.log(params.orientation_confidence)):
+            and trimmed[best] >= np.log(params.orientation_confidence)):
         return best
     return 0
