@@ -10,6 +10,7 @@ from ocr import __version__
 from ocr.errors import OCRError, first_line
 from ocr.formats import FORMATS
 from ocr.lexicon import DEFAULT_LEXICON
+from ocr.page import DEFAULT_ENGINE
 from training.data import DataFormatError, DataNotFoundError
 from training.glyph import CLASSES
 from training.recipes import AUTOENCODER, MLP, TORCH
@@ -145,17 +146,16 @@ def engine_options(command):
                                 "words, one per line.")(command)
     command = click.option("--line-model", default="line", show_default=True,
                            help="CTC line recogniser: 'line' (shipped) or a model file path.")(command)
-    return click.option("--engine", type=click.Choice(["glyph", "line", "auto"]), default="glyph", show_default=True,
+    return click.option("--engine", type=click.Choice(["glyph", "line", "auto"]), default=DEFAULT_ENGINE,
+                        show_default=True,
                         help="glyph: cut and classify letters; line: read whole lines with the CTC recogniser "
-                             "(better where letters touch: see models/README.md); auto: lines with touching "
-                             "letters by the line engine, the rest by glyph (glyph when no line model is found).")(command)
+                             "(better where letters touch); auto: read each line both ways and keep the more "
+                             "confident reading (glyph when no line model is found). See models/README.md.")(command)
 
 
 def read_options_or_fail(engine, line_model, lexicon):
     """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
     from ocr.lexicon import LexiconError, load_lexicon
-    from training.classifier import resolve_model_path
-    from training.model_errors import ModelFormatError
 
     try:
         words = load_lexicon(lexicon)
@@ -163,17 +163,36 @@ def read_options_or_fail(engine, line_model, lexicon):
         fail(first_line(exc))
     recogniser = None
     if engine != "glyph":
-        from training.line_model import load_line_model  # torch: imported only when a line model is read
-
         try:
-            recogniser = load_line_model(resolve_model_path(line_model))
-        except FileNotFoundError as exc:
-            if engine == "line" or line_model != "line":
-                fail(first_line(exc))
+            recogniser = line_model_or_fail(line_model, inference=True, missing_ok=engine == "auto" and line_model == "line")
+        except FileNotFoundError:
             engine = "glyph"
-        except (ModelFormatError, OSError, ValueError) as exc:
-            fail(first_line(exc))
     return {"engine": engine, "recogniser": recogniser, "lexicon": words}
+
+
+def line_model_or_fail(spec, inference=True, missing_ok=False):
+    """The line recogniser ``spec`` ('line' = shipped, or a path), or exit 1 with one line.
+
+    ``inference`` loads it for NumPy inference (no torch import), else as a torch model (training).
+    A missing file raises ``FileNotFoundError`` when ``missing_ok``.
+    """
+    from training.classifier import resolve_model_path
+    from training.model_errors import ModelFormatError
+    from training.numpy_line import load_numpy_line_model
+
+    try:
+        path = resolve_model_path(spec)
+        if inference:
+            return load_numpy_line_model(path)
+        from training.line_model import load_line_model  # torch: imported only to train from a line model
+
+        return load_line_model(path)
+    except FileNotFoundError as exc:
+        if missing_ok:
+            raise
+        fail(first_line(exc))
+    except (ModelFormatError, OSError, ValueError) as exc:
+        fail(first_line(exc))
 
 
 def write_extras(reading, name, overlay_path, crops_path, several):
@@ -605,7 +624,7 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
     from training.plots import curves
     from training.train_line import train_line
 
-    init = read_options_or_fail("line", init_path, "none")["recogniser"] if init_path else None
+    init = line_model_or_fail(init_path, inference=False) if init_path else None
     bank = load_data_or_fail(training_bank, data_dir, pool, extra_dirs)
     valid = load_data_or_fail(fixed_line_set, "valid", data_dir, valid_lines)
     out = prepare_out_dir(out_dir)

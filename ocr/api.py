@@ -1,12 +1,13 @@
 """Python API: load a classifier once, read many images, PDFs, byte strings or arrays."""
 import os
 
-from training.classifier import load_classifier
+from training.classifier import load_classifier, resolve_model_path
+from training.numpy_line import load_numpy_line_model
 
 from .decode import MAX_PIXELS, PDF_DPI, decode_pages
 from .errors import ImageError
 from .lexicon import DEFAULT_LEXICON, load_lexicon
-from .page import read_page
+from .page import DEFAULT_ENGINE, read_page
 from .params import DEFAULT
 from .reading import PageFailure, PageReading, to_original_pixels
 
@@ -27,8 +28,13 @@ class Reader:
     lexicon : str, os.PathLike, ocr.lexicon.Lexicon or None
         Word list for correcting unsure words: 'en', 'none', a file of words
         (see :func:`ocr.lexicon.load_lexicon`) or a loaded lexicon.
+    engine : {'auto', 'glyph', 'line'}
+        See :func:`ocr.page.read_page`.
+    recogniser : optional
+        Line recogniser for 'line' and 'auto'; by default the shipped one
+        (``models/line.pt``, read in NumPy), and 'auto' is 'glyph' when it is missing.
     **read_options
-        Passed to :func:`ocr.page.read_page` (``engine``, ``recogniser``, ``params``).
+        Passed to :func:`ocr.page.read_page` (``params``).
 
     Examples
     --------
@@ -38,13 +44,20 @@ class Reader:
     'ROOM PACK MY'
     """
 
-    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, lexicon=DEFAULT_LEXICON, **read_options):
+    def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, lexicon=DEFAULT_LEXICON,
+                 engine=DEFAULT_ENGINE, recogniser=None, **read_options):
         self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model, inference=True)
         self.max_pixels = max_pixels
         self.pdf_dpi = pdf_dpi
         if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
             lexicon = load_lexicon(lexicon)
-        self.read_options = {**read_options, "lexicon": lexicon}
+        if recogniser is None and engine != "glyph":
+            try:
+                recogniser = load_numpy_line_model(resolve_model_path("line"))
+            except FileNotFoundError:
+                if engine == "line":
+                    raise
+        self.read_options = {**read_options, "lexicon": lexicon, "engine": engine, "recogniser": recogniser}
 
     def iter_read(self, source, errors="raise"):
         """Yield a :class:`PageReading` per page of ``source`` as soon as it is read.

@@ -14,11 +14,9 @@ from training.line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, line_inp
 
 from .lexicon import correct_ctc_line
 from .lines import box_centres
-from .split import typical_width
 
 CROP_MARGIN = 0.4
 HALF_WIDTH = 0.45
-RUN_RATIO = 1.3
 BAND_FRACTION = 0.3
 BAND_LIMITS = (0.75, 1.05)
 
@@ -158,40 +156,3 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None):
             words.append(current)
         out.append(words)
     return out
-
-
-def touching_lines(boxes, structure, run_ratio=RUN_RATIO):
-    """Per line of ``structure``: does it hold touching letters?
-
-    True when a box is more than ``run_ratio`` typical letter widths
-    (``ocr.split.typical_width``) wide and wider than 0.9 of its height: ink
-    the glyph engine would have to cut.
-    """
-    boxes = np.asarray(boxes).reshape(-1, 4)
-    width = typical_width(boxes)
-    wide = ((boxes[:, 3] - boxes[:, 1]) > run_ratio * width) & ((boxes[:, 3] - boxes[:, 1]) > 0.9 * (boxes[:, 2] - boxes[:, 0]))
-    return [bool(any(wide[i] for word in line for i in word)) for line in structure]
-
-
-def line_positions(boxes, structure, angle):
-    """Median across-line coordinate (px) of each line's box centres."""
-    t = np.deg2rad(angle)
-    across = box_centres(boxes) @ np.array([np.cos(t), -np.sin(t)])
-    return np.array([np.median([across[i] for word in line for i in word]) for line in structure])
-
-
-def replace_lines(lines, positions, new_lines, new_positions, tolerance):
-    """Put each of ``new_lines`` in place of the line of ``lines`` nearest in position (within ``tolerance``).
-
-    Unmatched new lines are inserted in position order; returns the merged list.
-    """
-    merged = list(zip(positions, lines))
-    for pos, line in zip(new_positions, new_lines):
-        near = [k for k, (p, _) in enumerate(merged) if abs(p - pos) <= tolerance]
-        if near:
-            k = min(near, key=lambda k: abs(merged[k][0] - pos))
-            merged[k] = (merged[k][0], line)
-        else:
-            merged.append((pos, line))
-    merged.sort(key=lambda pl: pl[0])
-    return [line for _, line in merged]

@@ -9,7 +9,7 @@ from training.glyph import MIN_ROTATION
 from .boxes import unscaled_box
 from .find_letters import locate
 from .lexicon import correct_glyph_words
-from .line_engine import line_positions, read_lines, replace_lines, touching_lines
+from .line_engine import read_lines
 from .lines import estimate_skew, layout
 from .merge import join_broken
 from .normalise import normalise_crops
@@ -88,7 +88,10 @@ class PageResult:
         }
 
 
-def read_page(image, classifier, params=DEFAULT, engine="glyph", recogniser=None, lexicon=None):
+DEFAULT_ENGINE = "auto"
+
+
+def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None):
     """Recognise the block capitals on a page image.
 
     The page is turned upright first when another quarter turn reads more
@@ -102,8 +105,9 @@ def read_page(image, classifier, params=DEFAULT, engine="glyph", recogniser=None
     params : FrontEndParams, optional
     engine : {'glyph', 'line', 'auto'}
         'glyph' cuts letters and classifies each; 'line' reads every line with
-        ``recogniser`` (``ocr.line_engine``); 'auto' reads lines holding
-        touching letters with the line engine and the rest glyph by glyph.
+        ``recogniser`` (``ocr.line_engine``); 'auto' reads every line both ways
+        and keeps, per line, the more confident reading (:func:`choose_lines`);
+        without a ``recogniser`` it is 'glyph'.
     recogniser : training.line_model.LineRecogniser, optional
         Needed for 'line' and 'auto'.
     lexicon : ocr.lexicon.Lexicon, optional
@@ -153,7 +157,6 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
     if engine == "line":
         lines = _line_engine(binary, boxes, layout(boxes, skew, params), skew, recogniser, lexicon)
         return PageResult(lines, binary.shape, skew)
-    whole = boxes
     _, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
     boxes, rows, probs = join_broken(binary, boxes, rows, probs, classifier, skew, params)
@@ -169,20 +172,37 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
         lines.append(Line(words))
     for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew, params), key=lambda m: -m[2]):
         lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
+    if engine == "auto" and recogniser is not None:
+        lines = choose_lines(lines, _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True),
+                             params.auto_margin)
     unsure = lone_guesses(structure, conf, blob_radius(found.ink, boxes) / found.stroke, params)
-    lines = [line for line, drop in zip(lines, unsure) if not drop]
+    lines = [line for line, drop in zip(lines, unsure) if not drop and line.words]
     order = [i for line in structure for word in line for i in word]
-    result = PageResult(lines, binary.shape, skew, 0, rows[order], [labels[i] for i in order])
-    if engine == "auto":
-        whole_lines = layout(whole, skew, params)
-        chosen = [line for line, touching in zip(whole_lines, touching_lines(whole, whole_lines)) if touching]
-        if chosen:
-            height = float(np.median(whole[:, 2] - whole[:, 0]))
-            result.lines = replace_lines(lines, line_positions(boxes, structure, skew),
-                                         _line_engine(binary, whole, chosen, skew, recogniser, lexicon, keep_empty=True),
-                                         line_positions(whole, chosen, skew), 0.5 * height)
-            result.lines = [line for line in result.lines if line.words]
-    return result
+    return PageResult(lines, binary.shape, skew, 0, rows[order], [labels[i] for i in order])
+
+
+def line_confidence(line):
+    """Mean log-confidence of a line's characters (``-inf`` for an empty line)."""
+    conf = [c.confidence for word in line.words for c in word.chars]
+    return float(np.mean(np.log(np.maximum(conf, 1e-9)))) if conf else -np.inf
+
+
+def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin):
+    """Per line, the line engine's reading where it is more confident than the glyph engine's by ``margin``.
+
+    Parameters
+    ----------
+    glyph_lines, line_engine_lines : lists of Line
+        The same lines of the page read by each engine.
+    margin : float
+        Mean log-confidence per character the line engine must gain.
+
+    Returns
+    -------
+    list of Line
+    """
+    return [other if line_confidence(other) > line_confidence(line) + margin else line
+            for line, other in zip(glyph_lines, line_engine_lines)]
 
 
 def lone_guesses(structure, conf, thickness, params=DEFAULT):

@@ -91,6 +91,7 @@ class StubClassifier:
 @pytest.fixture
 def stub_model(monkeypatch):
     import training.classifier
+    import training.numpy_line
 
     def fake(spec, inference=False):
         if spec == "missing":
@@ -98,3 +99,8 @@ def stub_model(monkeypatch):
         return StubClassifier()
 
     monkeypatch.setattr(training.classifier, "load_classifier", fake)
+
+    def no_line_model(path):
+        raise FileNotFoundError(f"{path}: no line model beside the stub classifier")
+
+    monkeypatch.setattr(training.numpy_line, "load_numpy_line_model", no_line_model)   # engine auto reads as glyph

@@ -185,6 +185,22 @@ def test_numpy_forward_matches_torch_on_the_shipped_models(shipped_cnn):
         np.testing.assert_array_equal(a.argmax(1), b.argmax(1))
 
 
+def test_numpy_line_recogniser_matches_torch_on_the_shipped_model():
+    from training.classifier import resolve_model_path
+    from training.line_model import load_line_model
+    from training.numpy_line import load_numpy_line_model
+
+    path = resolve_model_path("line")
+    exact, fast = load_line_model(path), load_numpy_line_model(path)
+    rng = np.random.default_rng(0)
+    strips = [(rng.random((32, w)) > 0.8).astype(np.float32) for w in (3, 40, 123, 811)] * 10   # two batches
+    for a, b in zip(exact.posteriors(strips), fast.posteriors(strips)):
+        assert a.shape == b.shape and np.abs(a - b).max() < 1e-5
+    assert fast.alphabet == exact.alphabet
+    with pytest.raises(ModelFormatError, match="expected 'line-ctc'"):
+        load_numpy_line_model(resolve_model_path("cnn"))
+
+
 def test_weights_only_reader_refuses_other_objects(tmp_path):
     path = tmp_path / "evil.pt"
     with zipfile.ZipFile(path, "w") as archive:

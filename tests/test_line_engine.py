@@ -67,13 +67,39 @@ def test_skewed_line_is_levelled_and_scaled():
     assert strips[-6.0].sum() > 1.15 * strips[0.0].sum()
 
 
-def test_auto_reads_only_touching_lines_with_the_line_engine():
+class Sure:
+    def predict_proba(self, rows):
+        out = np.full((len(rows), 36), 0.01 / 35)
+        out[:, 0] = 0.99
+        return out
+
+
+def two_line_page():
     page = np.full((300, 700), 0.9)
     for k, ch in enumerate("HELL"):
         draw_letter(page, ch, 60, 60 + 30 * k, 40)
     for k, ch in enumerate("TEXT"):
         draw_letter(page, ch, 180, 60 + 60 * k, 40)
+    return page
+
+
+def test_auto_keeps_the_more_confident_reading_of_each_line():
     stub = StubRecogniser("ZZZ")
-    result = read_page(page, Uniform(), engine="auto", recogniser=stub)
-    assert [line.text.replace(" ", "") for line in result.lines] == ["ZZZ", "AAAA"]
-    assert len(stub.strips) == 1
+    result = read_page(two_line_page(), Uniform(), engine="auto", recogniser=stub)
+    assert [line.text for line in result.lines] == ["ZZZ", "ZZZ"]      # glyphs at 1/36 against CTC peaks near 1
+    assert len(stub.strips) == 2                                     # each line read once, in one batch
+    result = read_page(two_line_page(), Sure(), engine="auto", recogniser=StubRecogniser("ZZZ"))
+    assert [set(line.text.replace(" ", "")) for line in result.lines] == [{"A"}, {"A"}]   # the sure glyphs
+
+
+def test_choose_lines_needs_the_margin():
+    from ocr.page import Char, Line, Word, choose_lines
+
+    def line(text, conf):
+        return Line([Word([Char([0, 0, 1, 1], ch, conf) for ch in text])])
+
+    glyph = [line("THB", 0.6), line("HAVE", 0.6)]
+    other = [line("THIS", 0.99), line("H4VE", 0.75)]           # log gains 0.50 and 0.22
+    assert [x.text for x in choose_lines(glyph, other, 0.3)] == ["THIS", "HAVE"]
+    assert [x.text for x in choose_lines(glyph, other, 0.1)] == ["THIS", "H4VE"]
+    assert [x.text for x in choose_lines(glyph, [line("", 1.0), other[1]], 0.3)] == ["THB", "HAVE"]

@@ -54,3 +54,18 @@ def line_input(ink, letter_height, stroke=LINE_STROKE):
     if s2 > s1:
         strip[s1 - y0: s2 - y0] = small[s1:s2]
     return binary_line(strip), scale, y0
+
+
+def pad_strips(strips):
+    """Strips ``(LINE_HEIGHT, W_i)`` to a zero-padded batch ``(N, 1, LINE_HEIGHT, W)`` and frame counts ``(N,)``.
+
+    ``W`` is the widest strip rounded up to a multiple of ``FRAME_STEP``; strip
+    ``i`` has ``max(1, W_i // FRAME_STEP)`` output frames.
+    """
+    width = max(max(s.shape[1] for s in strips), FRAME_STEP)
+    width = -(-width // FRAME_STEP) * FRAME_STEP
+    batch = np.zeros((len(strips), 1, LINE_HEIGHT, width), np.float32)
+    for k, s in enumerate(strips):
+        batch[k, 0, :, : s.shape[1]] = s
+    frames = np.array([max(1, s.shape[1] // FRAME_STEP) for s in strips])
+    return batch, frames

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .line_image import FRAME_STEP, LINE_HEIGHT
+from .line_image import LINE_HEIGHT, pad_strips
 from .line_text import LINE_ALPHABET
 from .model_errors import ModelFormatError
 from .torch_models import read_model_blob
@@ -56,13 +56,8 @@ def build(arch=None):
 
 
 def strips_to_tensor(strips):
-    """Strips ``(LINE_HEIGHT, W_i)`` to a zero-padded batch ``(N, 1, LINE_HEIGHT, W)`` and frame counts ``(N,)``."""
-    width = max(max(s.shape[1] for s in strips), FRAME_STEP)
-    width = -(-width // FRAME_STEP) * FRAME_STEP
-    batch = np.zeros((len(strips), 1, LINE_HEIGHT, width), np.float32)
-    for k, s in enumerate(strips):
-        batch[k, 0, :, : s.shape[1]] = s
-    frames = np.array([max(1, s.shape[1] // FRAME_STEP) for s in strips])
+    """:func:`training.line_image.pad_strips` as a tensor batch and frame counts."""
+    batch, frames = pad_strips(strips)
     return torch.from_numpy(batch), frames
 
 

@@ -97,6 +97,13 @@ class NumpyClassifier:
         return self.predict_proba(rows).argmax(axis=1)
 
 
+def folded_conv(state, conv, bn):
+    """Weight and bias of a bias-free convolution ``conv`` followed by BatchNorm ``bn`` (state-dict prefixes)."""
+    scale = state[f"{bn}.weight"] / np.sqrt(state[f"{bn}.running_var"] + BN_EPS)
+    return ((state[f"{conv}.weight"] * scale[:, None, None, None]).astype(np.float32),
+            (state[f"{bn}.bias"] - state[f"{bn}.running_mean"] * scale).astype(np.float32))
+
+
 def cnn_layers(state, arch):
     """The CNN's layers as ``(op, *arrays)`` with each BatchNorm folded into its convolution."""
     channels = arch.get("channels", (32, 64, 128))
@@ -104,11 +111,7 @@ def cnn_layers(state, arch):
     layers, index = [], 0
     for _ in channels:
         for _ in range(per_block):
-            weight = state[f"features.{index}.weight"]
-            bn = f"features.{index + 1}"
-            scale = state[f"{bn}.weight"] / np.sqrt(state[f"{bn}.running_var"] + BN_EPS)
-            layers.append(("conv", (weight * scale[:, None, None, None]).astype(np.float32),
-                           (state[f"{bn}.bias"] - state[f"{bn}.running_mean"] * scale).astype(np.float32)))
+            layers.append(("conv", *folded_conv(state, f"features.{index}", f"features.{index + 1}")))
             index += 3
         layers.append(("pool",))
         index += 1
