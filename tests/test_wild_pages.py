@@ -62,10 +62,11 @@ def test_ruled_photos_floors(readings):
     assert cer(text, truth) <= 0.075
     text, truth = readings["photo_ruled_bluelight.jpeg"]
     assert len(text.splitlines()) == 4 and text.startswith("HI, MY NAME")   # its big comma is a comma
-    assert cer(text, truth) <= 0.165
+    assert text.splitlines()[1:3] == ["THIS IS THE TEST FOR", "IMAGE PROCESSING"]   # touching letters: line engine
+    assert cer(text, truth) <= 0.06
 
 
 def test_mean_cer_over_the_six_pages(readings):
     assert len(readings) == 6
-    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.04
+    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.025     # measured 2.2%
     assert all(len(text.splitlines()) == len(truth.splitlines()) for text, truth in readings.values())
