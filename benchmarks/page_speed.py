@@ -33,6 +33,8 @@ def parse_args(argv=None):
     p.add_argument("folders", nargs="+", help="folders of page images (or image files)")
     p.add_argument("--repeats", type=int, default=3, help="timings per page; the median is reported")
     p.add_argument("--model", default="cnn")
+    p.add_argument("--engine", default=None, help="glyph, line or auto (default: read's default)")
+    p.add_argument("--lexicon", default=None, help="en, none or a file (default: read's default)")
     p.add_argument("--threads", type=int, default=1, help="torch and BLAS threads for the in-process timings")
     p.add_argument("--commands", type=int, default=2, help="pages timed as one-page `read` commands (0: none)")
     p.add_argument("--big", action="store_true", help="also measure peak memory reading a 33 MP photo")
@@ -99,23 +101,23 @@ def lower_bound(path, classifier, side):
     return len(crops)
 
 
-def command_wall(path, repeats):
-    """Median wall seconds of ``python cli.py read PAGE`` (start-up included)."""
+def command_wall(path, repeats, options=()):
+    """Median wall seconds of ``python cli.py read PAGE [options]`` (start-up included)."""
     walls = []
     for _ in range(repeats):
         start = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "cli.py"), "read", str(path)], check=True,
+        subprocess.run([sys.executable, str(ROOT / "cli.py"), "read", str(path), *options], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         walls.append(time.perf_counter() - start)
     return statistics.median(walls)
 
 
-def batch_wall(paths, jobs, repeats):
-    """Median wall seconds of one ``read --jobs N`` command over all ``paths``."""
+def batch_wall(paths, jobs, repeats, options=()):
+    """Median wall seconds of one ``read --jobs N [options]`` command over all ``paths``."""
     walls = []
     for _ in range(repeats):
         start = time.perf_counter()
-        subprocess.run([sys.executable, str(ROOT / "cli.py"), "read", *map(str, paths), "--jobs", str(jobs),
+        subprocess.run([sys.executable, str(ROOT / "cli.py"), "read", *map(str, paths), *options, "--jobs", str(jobs),
                         "--format", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         walls.append(time.perf_counter() - start)
     return statistics.median(walls)
@@ -149,13 +151,17 @@ def main(argv=None):
     import torch
 
     torch.set_num_threads(args.threads)
+    from ocr.api import Reader
     from ocr.decode import decode_pages
     from ocr.find_letters import locate
-    from ocr.page import read_page
+    from ocr.lexicon import DEFAULT_LEXICON
+    from ocr.page import DEFAULT_ENGINE, read_page
     from ocr.params import DEFAULT
     from training.classifier import load_classifier
 
     classifier = load_classifier(args.model)
+    options = Reader(classifier, engine=args.engine or DEFAULT_ENGINE, lexicon=args.lexicon or DEFAULT_LEXICON).read_options
+    command_options = [*(["--engine", args.engine] if args.engine else []), *(["--lexicon", args.lexicon] if args.lexicon else [])]
     pages = pages_in(args.folders)
     side = DEFAULT.work_side
     rows = []
@@ -166,7 +172,7 @@ def main(argv=None):
 
         page, decode_cpu, decode_wall = timed(decode, args.repeats)
         _, front_cpu, front_wall = timed(lambda: locate(page.image), args.repeats)
-        result, read_cpu, read_wall = timed(lambda: read_page(decode().image, classifier), args.repeats)
+        result, read_cpu, read_wall = timed(lambda: read_page(decode().image, classifier, **options), args.repeats)
         crops, low_cpu, low_wall = timed(lambda: lower_bound(path, classifier, side), args.repeats)
         rows.append(dict(page=path.name, letters=len(result), decode_cpu=decode_cpu, front_end_cpu=front_cpu,
                          read_cpu=read_cpu, read_wall=read_wall, lower_bound_cpu=low_cpu, lower_bound_wall=low_wall,
@@ -180,12 +186,12 @@ def main(argv=None):
           f"{summary['lower_bound_cpu']:.2f} s cpu, {summary['lower_bound_wall']:.2f} s wall; "
           f"read / lower bound x{summary['ratio_cpu']:.1f} (threads {args.threads})")
     if args.commands:
-        walls = {p.name: command_wall(p, args.repeats) for p in pages[:args.commands]}
+        walls = {p.name: command_wall(p, args.repeats, command_options) for p in pages[:args.commands]}
         summary["command_wall"] = statistics.median(walls.values())
         for name, wall in walls.items():
             print(f"one-page `read` command, {name}: {wall:.2f} s wall (start-up included)")
     if args.jobs:
-        one, two = batch_wall(pages, 1, args.repeats), batch_wall(pages, 2, args.repeats)
+        one, two = batch_wall(pages, 1, args.repeats, command_options), batch_wall(pages, 2, args.repeats, command_options)
         summary.update(jobs1_wall=one, jobs2_wall=two)
         print(f"all {len(pages)} pages in one command: --jobs 1 {one:.2f} s, --jobs 2 {two:.2f} s wall "
               f"(ratio {two / one:.2f})")
