@@ -83,6 +83,8 @@ def binarise(image, params=DEFAULT):
         The page's median stroke width in working-copy px.
     contrast : 2-D float32 array on the working copy
         Darkening below the local paper (``ocr.ink.ink_contrast``).
+    paper : 2-D float32 array on the working copy
+        Local paper brightness, 0..1.
     """
     image, scale = np.asarray(image), 1.0
     if max(image.shape[:2]) > params.work_side:
@@ -91,9 +93,9 @@ def binarise(image, params=DEFAULT):
     if params.pre_blur:
         channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
     mask = paper_mask(np.minimum.reduce([channels[..., c] for c in range(channels.shape[2])]))
-    ink, loose, stroke, contrast = binarise_channels(channels, mask, params)
+    ink, loose, stroke, contrast, paper = binarise_channels(channels, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose, contrast)
-    return ink, scale, stroke, contrast
+    return ink, scale, stroke, contrast, paper
 
 
 def _reference_height(heights):
@@ -195,6 +197,8 @@ class Located:
         The page's median stroke width in working-copy px.
     contrast : (h, w) float32 array or None
         Darkening below the local paper.
+    paper : (h, w) float32 array or None
+        Local paper brightness, 0..1.
     """
 
     boxes: np.ndarray
@@ -203,6 +207,7 @@ class Located:
     scale: float = 1.0
     stroke: float = 1.0
     contrast: np.ndarray = None
+    paper: np.ndarray = None
 
     @cached_property
     def binary(self):
@@ -212,7 +217,8 @@ class Located:
     def turned(self, k, params=DEFAULT):
         """The same page turned by ``np.rot90``'s ``k`` quarter turns, letters found again on the turned ink."""
         contrast = None if self.contrast is None else np.rot90(self.contrast, k)
-        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params, contrast)
+        paper = None if self.paper is None else np.rot90(self.paper, k)
+        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params, contrast, paper)
 
 
 def locate(image, params=DEFAULT):
@@ -231,11 +237,11 @@ def locate(image, params=DEFAULT):
     shape = image.shape[:2]
     if image.ndim < 2 or min(shape) < 4:
         return Located(np.zeros((0, 4), int), np.zeros((0, 4), int), np.zeros(shape, bool))
-    ink, scale, stroke, contrast = binarise(image, params)
-    return letters_on(ink, stroke, scale, params, contrast)
+    ink, scale, stroke, contrast, paper = binarise(image, params)
+    return letters_on(ink, stroke, scale, params, contrast, paper)
 
 
-def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None):
+def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None):
     """Letter and mark boxes of an ink mask (see :func:`find_letters_and_marks`).
 
     Parameters
@@ -248,6 +254,9 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None):
     contrast : (h, w) float array, optional
         Ink contrast; letters much paler than the page's writing are dropped
         (:func:`pale_boxes`).
+    paper : (h, w) float array, optional
+        Local paper brightness; letters on a surround much darker than the
+        page's paper (a desk) are dropped (:func:`off_paper_boxes`).
 
     Returns
     -------
@@ -264,8 +273,31 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None):
         boxes = filter_boxes(raw, ink.shape, params)
         if contrast is not None and len(boxes):
             boxes = boxes[~pale_boxes(boxes, ink, contrast, params.min_peak_ratio)]
+        if paper is not None and len(boxes):
+            boxes = boxes[~off_paper_boxes(boxes, paper, params.min_paper_ratio)]
         marks = small_marks(raw, boxes, stroke, params)
-    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke, contrast)
+    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke, contrast, paper)
+
+
+def off_paper_boxes(boxes, paper, min_paper_ratio=DEFAULT.min_paper_ratio):
+    """Boxes whose surround is much darker than the page's paper: shapes on a desk, not on the sheet.
+
+    Parameters
+    ----------
+    boxes : (K, 4) array
+    paper : (h, w) float array
+        Local paper brightness.
+    min_paper_ratio : float
+        A box is off the paper when the median paper brightness in it is under
+        this fraction of the median over all boxes.
+
+    Returns
+    -------
+    off : (K,) bool array
+    """
+    level = np.array([np.median(paper[y1:y2, x1:x2]) if y2 > y1 and x2 > x1 else 0.0
+                      for y1, x1, y2, x2 in np.asarray(boxes, int)])
+    return level < min_paper_ratio * np.median(level)
 
 
 def pale_boxes(boxes, ink, contrast, min_peak_ratio=DEFAULT.min_peak_ratio):

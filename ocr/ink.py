@@ -78,7 +78,7 @@ def local_background(channel, block, radius):
     return np.asarray(up)[:h, :w]
 
 
-def ink_contrast(channels, block, radius):
+def ink_contrast(channels, block, radius, return_paper=False):
     """Darkening below the local paper, the strongest over the colour channels.
 
     Each channel's darkening ``background - value`` is measured against the
@@ -90,10 +90,14 @@ def ink_contrast(channels, block, radius):
     channels : (H, W, C) float array
     block, radius : int
         See ``local_background``.
+    return_paper : bool
+        Also return the brightest channel's local background.
 
     Returns
     -------
     contrast : (H, W) float32 array, about 0 on paper, up to 1 on ink
+    paper : (H, W) float32 array, 0..1
+        Only with ``return_paper``: the local paper (or surround) brightness.
     """
     darkening, brightest = None, None
     for c in range(channels.shape[2]):
@@ -101,7 +105,8 @@ def ink_contrast(channels, block, radius):
         dark = background - channels[..., c]
         darkening = dark if darkening is None else np.maximum(darkening, dark)
         brightest = background if brightest is None else np.maximum(brightest, background)
-    return np.clip(darkening / np.maximum(brightest, 1e-3), -1, 1).astype(np.float32)
+    contrast = np.clip(darkening / np.maximum(brightest, 1e-3), -1, 1).astype(np.float32)
+    return (contrast, brightest.astype(np.float32)) if return_paper else contrast
 
 
 def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT):
@@ -183,10 +188,12 @@ def binarise_channels(channels, mask, params=DEFAULT):
         The page's median stroke width in px (from a coarse first pass).
     contrast : (H, W) float32 array
         Each pixel's darkening below the local paper (see ``ink_contrast``).
+    paper : (H, W) float32 array
+        The local paper brightness, 0..1 (a dark desk around the sheet is dark).
     """
     stroke = page_stroke_width(channels, mask, params)
     block = max(1, int(np.ceil(stroke)))
     radius = max(1, int(np.ceil(params.background_strokes)))
-    contrast = ink_contrast(channels, block, radius)
+    contrast, paper = ink_contrast(channels, block, radius, return_paper=True)
     ink, loose = hysteresis_ink(contrast, mask, stroke, params)
-    return ink, loose, stroke, contrast
+    return ink, loose, stroke, contrast, paper

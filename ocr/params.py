@@ -85,6 +85,11 @@ class FrontEndParams:
         A letter's darkest ink is at least this fraction of the median over the
         page's letters (writing measured at 0.8 or more of it on every dev
         page; a shadow's edge at 0.34).
+    min_paper_ratio : float
+        A letter whose surround is darker than this fraction of the median
+        paper brightness around the page's letters lies on the desk, not on
+        the sheet (on the dev pages: a dark table 0.17; letters 0.67 or more,
+        in a hard shadow or beside a binding).
     sliver_ratio, sliver_height : float
         A box more than ``sliver_ratio`` times taller than wide and taller than
         ``sliver_height`` ``letter`` heights is a sheet's edge or a pen, not a
@@ -202,6 +207,7 @@ class FrontEndParams:
     min_height: float = 0.4
     max_height: float = 2.5
     min_peak_ratio: float = 0.5
+    min_paper_ratio: float = 0.3
     sliver_ratio: float = 4.0
     sliver_height: float = 1.4
     run_min: float = 0.6

@@ -226,3 +226,14 @@ def test_pen_lying_along_a_rule_stays_and_the_rule_goes():
     assert not kept[100, :150].any() and not kept[100, 400:].any()
     without, _ = remove_rules(ink, 5.0)
     assert not without[100, 210:310].any()
+
+
+def test_shapes_on_a_dark_desk_beside_the_sheet_are_not_letters():
+    from ocr.find_letters import off_paper_boxes
+
+    paper = np.full((300, 400), 0.8, np.float32)
+    paper[:, :200] = 0.45                 # the sheet's shadowed half
+    paper[250:, :] = 0.05                 # the table below the sheet
+    boxes = np.array([[50, 20, 90, 50], [50, 250, 90, 280], [120, 100, 160, 130], [260, 300, 290, 330]])
+    assert off_paper_boxes(boxes, paper, 0.3).tolist() == [False, False, False, True]
+    # On a real page: tests/test_rotations.py (the shadow page read turned by 270 degrees).
