@@ -106,8 +106,9 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     engine : {'glyph', 'line', 'auto'}
         'glyph' cuts letters and classifies each; 'line' reads every line with
         ``recogniser`` (``ocr.line_engine``); 'auto' reads every line both ways
-        and keeps, per line, the more confident reading (:func:`choose_lines`);
-        without a ``recogniser`` it is 'glyph'.
+        and keeps the line engine's reading of lines where letters touch, or
+        where it is far more confident (:func:`choose_lines`); without a
+        ``recogniser`` it is 'glyph'.
     recogniser : training.line_model.LineRecogniser, optional
         Needed for 'line' and 'auto'.
     lexicon : ocr.lexicon.Lexicon, optional
@@ -158,7 +159,9 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
         lines = _line_engine(binary, boxes, layout(boxes, skew, params), skew, recogniser, lexicon)
         return PageResult(lines, binary.shape, skew)
     _, rows, probs = upright if upright is not None else _classify(found, classifier, skew)
+    found_boxes = {tuple(int(v) for v in b) for b in boxes}
     boxes, rows, probs = split_touching(binary, boxes, rows, probs, classifier, skew)
+    pieces = {tuple(int(v) for v in b) for b in boxes} - found_boxes
     boxes, rows, probs = join_broken(binary, boxes, rows, probs, classifier, skew, params)
     structure, hanging = hanging_marks(layout(boxes, skew, params), boxes, skew, params)
     marks = np.concatenate([np.asarray(marks, int).reshape(-1, 4), boxes[hanging]])
@@ -173,8 +176,9 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
     for li, wi, position, label, box in sorted(place_marks(marks, boxes, structure, skew, params), key=lambda m: -m[2]):
         lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
     if engine == "auto" and recogniser is not None:
+        cut = [any(tuple(int(v) for v in boxes[i]) in pieces for word in line for i in word) for line in structure]
         lines = choose_lines(lines, _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True),
-                             params.auto_margin)
+                             params.auto_margin, cut)
     unsure = lone_guesses(structure, conf, blob_radius(found.ink, boxes) / found.stroke, params)
     lines = [line for line, drop in zip(lines, unsure) if not drop and line.words]
     order = [i for line in structure for word in line for i in word]
@@ -187,22 +191,28 @@ def line_confidence(line):
     return float(np.mean(np.log(np.maximum(conf, 1e-9)))) if conf else -np.inf
 
 
-def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin):
-    """Per line, the line engine's reading where it is more confident than the glyph engine's by ``margin``.
+def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin, cut=None):
+    """Per line, the line engine's reading where the glyph engine had to cut touching letters or is far less sure.
 
     Parameters
     ----------
     glyph_lines, line_engine_lines : lists of Line
         The same lines of the page read by each engine.
     margin : float
-        Mean log-confidence per character the line engine must gain.
+        Otherwise the line engine's reading is kept when its mean log-confidence
+        per character beats the glyph engine's by this much.
+    cut : list of bool, optional
+        Per line: did the glyph engine cut a box of touching letters on it
+        (:func:`ocr.split.split_touching`)? There the line engine reads, unless
+        it read nothing.
 
     Returns
     -------
     list of Line
     """
-    return [other if line_confidence(other) > line_confidence(line) + margin else line
-            for line, other in zip(glyph_lines, line_engine_lines)]
+    cut = cut or [False] * len(glyph_lines)
+    return [other if (touching and other.words) or line_confidence(other) > line_confidence(line) + margin else line
+            for line, other, touching in zip(glyph_lines, line_engine_lines, cut)]
 
 
 def lone_guesses(structure, conf, thickness, params=DEFAULT):

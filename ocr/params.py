@@ -137,10 +137,10 @@ class FrontEndParams:
         letter's stroke is about 0.5 and at most 1.3 on the dev pages; a
         marker's filled loop up to 2.2).
     auto_margin : float
-        ``engine='auto'`` keeps the line engine's reading of a line when its
-        mean log-confidence per character beats the glyph engine's by this
-        much (chosen on generated pages: every page set read at least as well
-        as by the glyph engine).
+        ``engine='auto'`` keeps the line engine's reading of a line where the
+        glyph engine cut touching letters, or where its mean log-confidence
+        per character beats the glyph engine's by this much (chosen on
+        ``make-samples --seed 11`` pages and the dev pages).
     line_join : float
         A box joins the current text line when its centre is within this many
         line heights of the line's centre.
@@ -225,7 +225,7 @@ class FrontEndParams:
     lone_max_letters: int = 1
     lone_min_confidence: float = 0.5
     lone_blob_strokes: float = 2.0
-    auto_margin: float = 0.3
+    auto_margin: float = 0.5
     line_join: float = 0.5
     line_bend: float = 5.0
     word_gap_ratio: float = 2.0

@@ -83,16 +83,17 @@ def two_line_page():
     return page
 
 
-def test_auto_keeps_the_more_confident_reading_of_each_line():
+def test_auto_reads_cut_or_unsure_lines_with_the_line_engine():
     stub = StubRecogniser("ZZZ")
     result = read_page(two_line_page(), Uniform(), engine="auto", recogniser=stub)
     assert [line.text for line in result.lines] == ["ZZZ", "ZZZ"]      # glyphs at 1/36 against CTC peaks near 1
     assert len(stub.strips) == 2                                     # each line read once, in one batch
     result = read_page(two_line_page(), Sure(), engine="auto", recogniser=StubRecogniser("ZZZ"))
-    assert [set(line.text.replace(" ", "")) for line in result.lines] == [{"A"}, {"A"}]   # the sure glyphs
+    assert result.lines[0].text == "ZZZ"                             # HELL touches: the glyph engine had to cut it
+    assert set(result.lines[1].text.replace(" ", "")) == {"A"}       # TEXT stands apart and reads surely
 
 
-def test_choose_lines_needs_the_margin():
+def test_choose_lines_needs_the_margin_or_a_cut():
     from ocr.page import Char, Line, Word, choose_lines
 
     def line(text, conf):
@@ -102,4 +103,6 @@ def test_choose_lines_needs_the_margin():
     other = [line("THIS", 0.99), line("H4VE", 0.75)]           # log gains 0.50 and 0.22
     assert [x.text for x in choose_lines(glyph, other, 0.3)] == ["THIS", "HAVE"]
     assert [x.text for x in choose_lines(glyph, other, 0.1)] == ["THIS", "H4VE"]
-    assert [x.text for x in choose_lines(glyph, [line("", 1.0), other[1]], 0.3)] == ["THB", "HAVE"]
+    assert [x.text for x in choose_lines(glyph, other, 0.6)] == ["THB", "HAVE"]
+    assert [x.text for x in choose_lines(glyph, other, 0.6, [False, True])] == ["THB", "H4VE"]
+    assert [x.text for x in choose_lines(glyph, [Line([]), other[1]], 0.3, [True, False])] == ["THB", "HAVE"]
