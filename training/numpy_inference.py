@@ -9,7 +9,7 @@ rounding (tested).
 """
 import numpy as np
 
-from nn.activations import softmax
+from nn.activations import sigmoid, softmax
 
 from .data import CLASSES, IMAGE_SIDE, rows_to_images
 from .model_errors import ModelFormatError
@@ -38,10 +38,11 @@ def conv3x3(x, weight, bias):
     return (cols @ weight.reshape(len(weight), c * 9).T + bias).reshape(n, h, w, len(weight))
 
 
-def max_pool2(x):
-    """2x2 max-pool, stride 2, of ``(N, H, W, C)`` channels-last images."""
+def max_pool(x, rows=2, cols=2):
+    """Max-pool ``(N, H, W, C)`` channels-last images over ``rows`` x ``cols`` cells, stride the same."""
     n, h, w, c = x.shape
-    return x[:, : h // 2 * 2, : w // 2 * 2].reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+    x = x[:, : h // rows * rows, : w // cols * cols]
+    return x.reshape(n, h // rows, rows, w // cols, cols, c).max(axis=(2, 4))
 
 
 class NumpyClassifier:
@@ -75,7 +76,7 @@ class NumpyClassifier:
             if op == "conv":
                 x = np.maximum(conv3x3(x, *params), 0)
             elif op == "pool":
-                x = max_pool2(x)
+                x = max_pool(x)
             elif op == "flatten":
                 x = x.transpose(0, 3, 1, 2).reshape(len(x), -1)
             elif op == "linear":
@@ -83,7 +84,7 @@ class NumpyClassifier:
             elif op == "relu":
                 x = np.maximum(x, 0)
             elif op == "sigmoid":
-                x = 1.0 / (1.0 + np.exp(-x))
+                x = sigmoid(x)
         return x
 
     def predict_proba(self, rows, batch_size=32):

@@ -8,17 +8,15 @@ posteriors match torch's to float32 rounding (tested).
 """
 import numpy as np
 
+from nn.activations import log_softmax, sigmoid
+
 from .line_image import pad_strips
 from .line_text import LINE_ALPHABET
 from .model_errors import ModelFormatError
-from .numpy_inference import conv3x3, folded_conv
+from .numpy_inference import conv3x3, folded_conv, max_pool
 from .torch_file import read_torch_file
 
 KIND = "line-ctc"
-
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def lstm_direction(x, w_ih, w_hh, b_ih, b_hh, reverse=False):
@@ -42,22 +40,10 @@ def lstm_direction(x, w_ih, w_hh, b_ih, b_hh, reverse=False):
     for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
         gates = projected[t] + h @ w_hh.T
         i, f, g, o = np.split(gates, 4, axis=1)
-        c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-        h = _sigmoid(o) * np.tanh(c)
+        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+        h = sigmoid(o) * np.tanh(c)
         out[t] = h
     return out
-
-
-def max_pool(x, rows, cols):
-    """Max-pool ``(N, H, W, C)`` channels-last images over ``rows`` x ``cols`` cells, stride the same."""
-    n, h, w, c = x.shape
-    x = x[:, : h // rows * rows, : w // cols * cols]
-    return x.reshape(n, h // rows, rows, w // cols, cols, c).max(axis=(2, 4))
-
-
-def log_softmax(x, axis=-1):
-    shifted = x - x.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 class NumpyLineRecogniser:
