@@ -424,9 +424,9 @@ def filter_boxes(raw, shape, params=DEFAULT):
         return np.zeros((0, 4))
     candidate = h < 0.5 * shape[0]
     in_rows = candidate & (row_neighbours(raw, params) > 0)
-    in_columns_ = candidate & (row_neighbours(raw[:, [1, 0, 3, 2]], params) > 0)
-    if (h * w)[in_columns_].sum() > (h * w)[in_rows].sum():
-        in_rows = in_columns_
+    in_cols = candidate & (row_neighbours(raw[:, [1, 0, 3, 2]], params) > 0)
+    if (h * w)[in_cols].sum() > (h * w)[in_rows].sum():
+        in_rows = in_cols
     ref = _reference_height(h[in_rows] if in_rows.sum() >= params.row_min_letters
                             else h[candidate] if candidate.any() else h)
     plausible = (h < params.tall_ratio * ref) & ((w < params.wide_ratio * ref) | _letter_run(h, w, ref, params))

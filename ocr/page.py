@@ -179,7 +179,10 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
         cut = [any(tuple(int(v) for v in boxes[i]) in pieces for word in line for i in word) for line in structure]
         lines = choose_lines(lines, _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True),
                              params.auto_margin, cut)
-    unsure = lone_guesses(structure, conf, blob_radius(found.ink, boxes) / found.stroke, params)
+    lone = [i for line in structure if sum(map(len, line)) <= params.lone_max_letters for word in line for i in word]
+    thickness = np.zeros(len(boxes))
+    thickness[lone] = blob_radius(found.ink, boxes[lone]) / found.stroke
+    unsure = lone_guesses(structure, conf, thickness, params)
     lines = [line for line, drop in zip(lines, unsure) if not drop and line.words]
     order = [i for line in structure for word in line for i in word]
     return PageResult(lines, binary.shape, skew, 0, rows[order], [labels[i] for i in order])
@@ -229,7 +232,8 @@ def lone_guesses(structure, conf, thickness, params=DEFAULT):
     conf : (N,) array
         Confidence of each box's label.
     thickness : (N,) array
-        Each box's :func:`blob_radius` in page stroke widths.
+        Each box's :func:`blob_radius` in page stroke widths (only read for
+        the boxes of lines of at most ``lone_max_letters``).
     params : FrontEndParams
         ``lone_max_letters``, ``lone_min_confidence`` and ``lone_blob_strokes``.
 
