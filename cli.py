@@ -155,43 +155,30 @@ def engine_options(command):
 
 def read_options_or_fail(engine, line_model, lexicon):
     """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
+    from ocr.api import line_recogniser
     from ocr.lexicon import LexiconError, load_lexicon
+    from training.model_errors import ModelFormatError
 
     try:
         words = load_lexicon(lexicon)
     except LexiconError as exc:
         fail(first_line(exc))
-    recogniser = None
-    if engine != "glyph":
-        try:
-            recogniser = line_model_or_fail(line_model, inference=True, missing_ok=engine == "auto" and line_model == "line")
-        except FileNotFoundError:
-            engine = "glyph"
-    return {"engine": engine, "recogniser": recogniser, "lexicon": words}
+    try:
+        recogniser = line_recogniser(engine, line_model)
+    except (FileNotFoundError, ModelFormatError, OSError, ValueError) as exc:
+        fail(first_line(exc))
+    return {"engine": engine if recogniser is not None else "glyph", "recogniser": recogniser, "lexicon": words}
 
 
-def line_model_or_fail(spec, inference=True, missing_ok=False):
-    """The line recogniser ``spec`` ('line' = shipped, or a path), or exit 1 with one line.
-
-    ``inference`` loads it for NumPy inference (no torch import), else as a torch model (training).
-    A missing file raises ``FileNotFoundError`` when ``missing_ok``.
-    """
+def torch_line_model_or_fail(spec):
+    """The line recogniser ``spec`` ('line' = shipped, or a path) as a torch model to train on, or exit 1."""
     from training.classifier import resolve_model_path
+    from training.line_model import load_line_model  # torch: imported only to train from a line model
     from training.model_errors import ModelFormatError
-    from training.numpy_line import load_numpy_line_model
 
     try:
-        path = resolve_model_path(spec)
-        if inference:
-            return load_numpy_line_model(path)
-        from training.line_model import load_line_model  # torch: imported only to train from a line model
-
-        return load_line_model(path)
-    except FileNotFoundError as exc:
-        if missing_ok:
-            raise
-        fail(first_line(exc))
-    except (ModelFormatError, OSError, ValueError) as exc:
+        return load_line_model(resolve_model_path(spec))
+    except (FileNotFoundError, ModelFormatError, OSError, ValueError) as exc:
         fail(first_line(exc))
 
 
@@ -624,7 +611,7 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
     from training.plots import curves
     from training.train_line import train_line
 
-    init = line_model_or_fail(init_path, inference=False) if init_path else None
+    init = torch_line_model_or_fail(init_path) if init_path else None
     bank = load_data_or_fail(training_bank, data_dir, pool, extra_dirs)
     valid = load_data_or_fail(fixed_line_set, "valid", data_dir, valid_lines)
     out = prepare_out_dir(out_dir)

@@ -51,12 +51,8 @@ class Reader:
         self.pdf_dpi = pdf_dpi
         if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
             lexicon = load_lexicon(lexicon)
-        if recogniser is None and engine != "glyph":
-            try:
-                recogniser = load_numpy_line_model(resolve_model_path("line"))
-            except FileNotFoundError:
-                if engine == "line":
-                    raise
+        if recogniser is None:
+            recogniser = line_recogniser(engine)
         self.read_options = {**read_options, "lexicon": lexicon, "engine": engine, "recogniser": recogniser}
 
     def iter_read(self, source, errors="raise"):
@@ -85,6 +81,37 @@ class Reader:
     def read(self, source):
         """All pages of ``source`` (see :meth:`iter_read`) as a list of :class:`PageReading`."""
         return list(self.iter_read(source))
+
+
+def line_recogniser(engine=DEFAULT_ENGINE, spec="line"):
+    """The line recogniser an engine reads with, loaded for NumPy inference (no torch).
+
+    Parameters
+    ----------
+    engine : {'auto', 'glyph', 'line'}
+    spec : str or os.PathLike
+        'line' (the shipped model) or a model file.
+
+    Returns
+    -------
+    training.numpy_line.NumpyLineRecogniser or None
+        None for 'glyph', and for 'auto' when the shipped model is missing
+        ('auto' then reads as 'glyph').
+
+    Raises
+    ------
+    FileNotFoundError
+        The model 'line' needs, or a file named by ``spec``, is missing.
+    training.model_errors.ModelFormatError
+    """
+    if engine == "glyph":
+        return None
+    try:
+        return load_numpy_line_model(resolve_model_path(spec))
+    except FileNotFoundError:
+        if engine == "line" or spec != "line":
+            raise
+        return None
 
 
 def _source_name(source):

@@ -47,22 +47,24 @@ def shipped_cnn():
         _require_or_skip(str(exc))
 
 
+def _pages_folder(variable, what):
+    """The folder ``$variable`` of page images with their ``.txt`` truth; skipped or failed when missing."""
+    folder = os.environ.get(variable)
+    if not folder or not any(Path(folder).glob("*.txt")):
+        _require_or_skip(f"{what} not found: set {variable} (now {folder!r})")
+    return Path(folder)
+
+
 @pytest.fixture(scope="session")
 def pages_dir():
     """Folder with real photographed pages and their text (``$OCR_PAGES_DIR``)."""
-    folder = os.environ.get("OCR_PAGES_DIR")
-    if not folder or not any(Path(folder).glob("*.txt")):
-        _require_or_skip(f"real pages not found: set OCR_PAGES_DIR (now {folder!r})")
-    return Path(folder)
+    return _pages_folder("OCR_PAGES_DIR", "real pages")
 
 
 @pytest.fixture(scope="session")
 def wild_dir():
     """Folder with real pages from other writers and their text (``$OCR_WILD_DIR``, e.g. ../shared/data/pages-wild)."""
-    folder = os.environ.get("OCR_WILD_DIR")
-    if not folder or not any(Path(folder).glob("*.txt")):
-        _require_or_skip(f"real pages from other writers not found: set OCR_WILD_DIR (now {folder!r})")
-    return Path(folder)
+    return _pages_folder("OCR_WILD_DIR", "real pages from other writers")
 
 
 @pytest.fixture(scope="session")
@@ -90,8 +92,8 @@ class StubClassifier:
 
 @pytest.fixture
 def stub_model(monkeypatch):
+    import ocr.api
     import training.classifier
-    import training.numpy_line
 
     def fake(spec, inference=False):
         if spec == "missing":
@@ -100,7 +102,4 @@ def stub_model(monkeypatch):
 
     monkeypatch.setattr(training.classifier, "load_classifier", fake)
 
-    def no_line_model(path):
-        raise FileNotFoundError(f"{path}: no line model beside the stub classifier")
-
-    monkeypatch.setattr(training.numpy_line, "load_numpy_line_model", no_line_model)   # engine auto reads as glyph
+    monkeypatch.setattr(ocr.api, "line_recogniser", lambda *args: None)   # no line model: engine auto reads as glyph
