@@ -1,7 +1,5 @@
 """Every dev page turned a quarter, half or three quarters, or stored turned with an EXIF flag, reads as upright."""
 import io
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,15 +12,6 @@ from ocr.params import DEFAULT
 KNOWN_FAILURES = set()      # (page name, turns) pairs that read differently turned; none today
 
 
-def dev_pages():
-    pages = []
-    for variable in ("OCR_PAGES_DIR", "OCR_WILD_DIR"):
-        folder = os.environ.get(variable)
-        if folder and Path(folder).is_dir():
-            pages += sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
-    return pages
-
-
 @pytest.fixture(scope="module")
 def reader(shipped_cnn):
     return Reader("cnn")
@@ -32,7 +21,8 @@ def reader(shipped_cnn):
 def upright(reader, pages_dir, wild_dir):
     """Decoded upright pixels and text of every dev page, by name."""
     out = {}
-    for path in dev_pages():
+    for path in sorted(p for folder in (pages_dir, wild_dir) for p in folder.iterdir()
+                       if p.suffix.lower() in (".jpg", ".jpeg", ".png")):
         image = next(iter(decode_pages(path, max_side=DEFAULT.work_side))).image
         out[path.name] = (image, reader.read(image)[0].text)
     return out
