@@ -33,16 +33,22 @@ def conv3x3(x, weight, bias):
     """
     n, h, w, c = x.shape
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(1, 2))
-    cols = windows.reshape(n * h * w, c * 9)
-    return (cols @ weight.reshape(len(weight), c * 9).T + bias).reshape(n, h, w, len(weight))
+    cols = np.concatenate([padded[:, dy:dy + h, dx:dx + w] for dy in range(3) for dx in range(3)], axis=3)
+    out = cols.reshape(n * h * w, 9 * c) @ weight.transpose(2, 3, 1, 0).reshape(9 * c, len(weight))
+    out += bias
+    return out.reshape(n, h, w, len(weight))
 
 
 def max_pool(x, rows=2, cols=2):
     """Max-pool ``(N, H, W, C)`` channels-last images over ``rows`` x ``cols`` cells, stride the same."""
     n, h, w, c = x.shape
     x = x[:, : h // rows * rows, : w // cols * cols]
-    return x.reshape(n, h // rows, rows, w // cols, cols, c).max(axis=(2, 4))
+    out = x[:, ::rows, ::cols]
+    for dy in range(rows):
+        for dx in range(cols):
+            if dy or dx:
+                out = np.maximum(out, x[:, dy::rows, dx::cols])
+    return out
 
 
 class NumpyClassifier:
@@ -60,7 +66,7 @@ class NumpyClassifier:
         self.settings, self.metrics, self.arch = settings or {}, metrics or {}, arch or {}
         self.class_bias = None if class_bias is None else np.asarray(class_bias, np.float64)
 
-    def logits(self, rows, batch_size=32):
+    def logits(self, rows, batch_size=16):
         """Logits ``(N, 36)`` float64, before any class bias, for rows ``(N, 1024)``."""
         rows = np.asarray(rows, np.float32)
         if rows.ndim != 2 or rows.shape[1] != IMAGE_SIDE * IMAGE_SIDE:
@@ -74,7 +80,8 @@ class NumpyClassifier:
     def _forward(self, x):
         for op, *params in self.layers:
             if op == "conv":
-                x = np.maximum(conv3x3(x, *params), 0)
+                x = conv3x3(x, *params)
+                np.maximum(x, 0, out=x)
             elif op == "pool":
                 x = max_pool(x)
             elif op == "flatten":
@@ -87,7 +94,7 @@ class NumpyClassifier:
                 x = sigmoid(x)
         return x
 
-    def predict_proba(self, rows, batch_size=32):
+    def predict_proba(self, rows, batch_size=16):
         """Softmax probabilities ``(N, 36)`` float64 for rows ``(N, 1024)`` in the stored (transposed) format."""
         logits = self.logits(rows, batch_size)
         if self.class_bias is not None:
