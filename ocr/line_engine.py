@@ -10,7 +10,7 @@ import numpy as np
 from scipy import ndimage as ndi
 
 from training.ctc_decode import greedy_decode
-from training.line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, line_input
+from training.line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, line_input, strip_width
 
 from .lexicon import correct_ctc_line
 from .lines import box_centres
@@ -109,7 +109,7 @@ def char_boxes(decoded, strip, scale, top, origin, along, across, half_width=HAL
     return boxes
 
 
-def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None):
+def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted=None):
     """Read every line of ``structure`` with the line recogniser.
 
     Parameters
@@ -124,24 +124,37 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None):
         Page skew in degrees.
     recogniser : training.line_model.LineRecogniser
     lexicon : ocr.lexicon.Lexicon, optional
+    wanted : sequence of bool, optional
+        Per line of ``structure``: read it? An unwanted line is left empty. It
+        still takes its place in the recogniser's batch as a blank strip of its
+        own width, so every wanted line reads exactly as when all are read
+        (a batch is padded to its widest strip).
 
     Returns
     -------
     lines : list of lists of words, each word a list of ``(box, label, confidence)``
-        One entry per line of ``structure`` (empty when nothing was read).
+        One entry per line of ``structure`` (empty when nothing was read or the line was not wanted).
     """
     boxes = np.asarray(boxes).reshape(-1, 4)
+    wanted = [True] * len(structure) if wanted is None else list(wanted)
     frames, strips = [], []
-    for line in structure:
+    for line, want in zip(structure, wanted):
         idx = [i for word in line for i in word]
         origin, along, across, shape, height = line_frame(boxes[idx], angle)
         ink = sample_crop(binary, origin, along, across, shape)
-        strip, scale, top = line_input(ink, band_height(ink, height))
+        letter_height = band_height(ink, height)
+        if want:
+            strip, scale, top = line_input(ink, letter_height)
+        else:
+            strip, scale, top = np.zeros((LINE_HEIGHT, strip_width(shape[1], letter_height)), np.float32), 1.0, 0
         frames.append((origin, along, across, scale, top))
         strips.append(strip)
-    posteriors = recogniser.posteriors(strips) if strips else []
+    posteriors = recogniser.posteriors(strips) if any(wanted) else [None] * len(strips)
     out = []
-    for strip, probs, (origin, along, across, scale, top) in zip(strips, posteriors, frames):
+    for want, strip, probs, (origin, along, across, scale, top) in zip(wanted, strips, posteriors, frames):
+        if not want:
+            out.append([])
+            continue
         decoded = correct_ctc_line(greedy_decode(probs, recogniser.alphabet), probs, recogniser.alphabet, lexicon)
         cboxes = char_boxes(decoded, strip, scale, top, origin, along, across)
         words, current = [], []

@@ -177,8 +177,9 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
         lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
     if engine == "auto" and recogniser is not None:
         cut = [any(tuple(int(v) for v in boxes[i]) in pieces for word in line for i in word) for line in structure]
-        lines = choose_lines(lines, _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True),
-                             params.auto_margin, cut)
+        wanted = [touching or line_confidence(line) < -params.auto_margin for line, touching in zip(lines, cut)]
+        other = _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True, wanted=wanted)
+        lines = choose_lines(lines, other, params.auto_margin, cut)
     lone = [i for line in structure if sum(map(len, line)) <= params.lone_max_letters for word in line for i in word]
     thickness = np.zeros(len(boxes))
     thickness[lone] = blob_radius(found.ink, boxes[lone]) / found.stroke
@@ -208,6 +209,10 @@ def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin, cut
         Per line: did the glyph engine cut a box of touching letters on it
         (:func:`ocr.split.split_touching`)? There the line engine reads, unless
         it read nothing.
+
+    A line engine reading is at most 0 in mean log-confidence, so it can only
+    win on cut lines and on lines the glyph engine read below ``-margin``:
+    :func:`read_page` asks it for those lines alone.
 
     Returns
     -------
@@ -279,9 +284,9 @@ def _to_input_frame(lines, scale, shape):
     return lines
 
 
-def _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=False):
+def _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=False, wanted=None):
     lines = [Line([Word([Char(box, label, round(conf, 4)) for box, label, conf in word]) for word in words])
-             for words in read_lines(binary, boxes, structure, skew, recogniser, lexicon)]
+             for words in read_lines(binary, boxes, structure, skew, recogniser, lexicon, wanted)]
     return lines if keep_empty else [line for line in lines if line.words]
 
 

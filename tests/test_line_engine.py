@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 
 from ocr.find_letters import find_letters
@@ -25,6 +27,9 @@ class StubRecogniser:
             probs = np.full((frames, len(self.alphabet) + 1), 1e-4)
             probs[:, 0] = 1.0
             cols = np.flatnonzero(strip.any(axis=0))
+            if cols.size == 0:
+                out.append(probs / probs.sum(axis=1, keepdims=True))
+                continue
             step = (cols[-1] + 1 - cols[0]) / len(self.text)
             for k, ch in enumerate(self.text):
                 t = int((cols[0] + (k + 0.5) * step) // FRAME_STEP)
@@ -91,6 +96,33 @@ def test_auto_reads_cut_or_unsure_lines_with_the_line_engine():
     result = read_page(two_line_page(), Sure(), engine="auto", recogniser=StubRecogniser("ZZZ"))
     assert result.lines[0].text == "ZZZ"                             # HELL touches: the glyph engine had to cut it
     assert set(result.lines[1].text.replace(" ", "")) == {"A"}       # TEXT stands apart and reads surely
+
+
+def test_auto_leaves_out_lines_the_line_engine_cannot_win():
+    stub = StubRecogniser("ZZZ")
+    read_page(two_line_page(), Sure(), engine="auto", recogniser=stub)
+    cut_line, sure_line = stub.strips                                 # one batch, both in their places
+    assert cut_line.any()                                            # HELL had to be cut: read
+    assert not sure_line.any()                                       # TEXT at 0.99 a letter: left blank ...
+    all_read = StubRecogniser("ZZZ")
+    read_page(two_line_page(), Uniform(), engine="auto", recogniser=all_read)
+    assert [s.shape for s in stub.strips] == [s.shape for s in all_read.strips]   # ... at its own width
+
+
+def test_a_line_left_out_keeps_the_others_reading_exact():
+    from ocr.lines import layout
+    from ocr.line_engine import read_lines
+    from training.numpy_line import load_numpy_line_model
+
+    recogniser = load_numpy_line_model(Path(__file__).resolve().parents[1] / "models" / "line.pt")
+    page = text_page([["FLIT"], ["HELLZ", "VEXT", "KNIFE"]], h=36)
+    boxes, binary = find_letters(page)
+    structure = layout(boxes, 0.0)
+    assert len(structure) == 2
+    every = read_lines(binary, boxes, structure, 0.0, recogniser)
+    first = read_lines(binary, boxes, structure, 0.0, recogniser, wanted=[True, False])
+    assert first == [every[0], []]                                   # same letters, boxes and confidences
+    assert every[0] and every[1]
 
 
 def test_choose_lines_needs_the_margin_or_a_cut():

@@ -15,6 +15,11 @@ def binary_line(mask):
     return np.asarray(mask, bool).astype(np.float32)
 
 
+def strip_width(width, letter_height):
+    """Width in px of the strip :func:`line_input` makes of a ``width`` px crop with this letter height."""
+    return max(8, int(round(width * LETTER_HEIGHT / max(float(letter_height), 1.0))))
+
+
 def line_input(ink, letter_height, stroke=LINE_STROKE):
     """A page line's ink to a ``(LINE_HEIGHT, W)`` strip like :func:`training.line_synth.render_line`.
 
@@ -45,7 +50,7 @@ def line_input(ink, letter_height, stroke=LINE_STROKE):
         thick = set_stroke_width(ink, stroke_width(ink), stroke / scale)
         pad = (thick.shape[0] - h) // 2
         ink = thick[pad: pad + h, pad: pad + w] if pad > 0 else thick
-    out_h, out_w = max(1, int(round(h * scale))), max(8, int(round(w * scale)))
+    out_h, out_w = max(1, int(round(h * scale))), strip_width(w, letter_height)
     small = transform.resize(ink.astype(np.float32), (out_h, out_w), order=1, anti_aliasing=scale < 1,
                              preserve_range=True) > 0.5
     y0 = int(round(out_h / 2 - LINE_HEIGHT / 2))
