@@ -99,3 +99,11 @@ def test_load_lexicon(tmp_path):
         load_lexicon(str(f))
     with pytest.raises(LexiconError, match="no such lexicon"):
         load_lexicon(str(tmp_path / "missing.txt"))
+
+
+def test_packaged_word_list_is_wordfreqs():
+    from training.line_text import english_words, wordfreq_words
+
+    assert english_words() == wordfreq_words(), (
+        "training/english_words.txt is stale: rewrite it from training.line_text.wordfreq_words()")
+    assert len(english_words()) == 29152 and english_words()[:3] == ("THE", "TO", "AND")
