@@ -25,6 +25,9 @@ DEFAULT_LEXICON = "en"
 UNSURE = 0.9
 MARGIN = 4.0
 MIN_LENGTH = 3
+COMMON_RANK = 10000
+"""A word is common when it is among this many most frequent words of the lexicon (the English list's tail
+holds abbreviations and names such as UST, ERS, HT that an engine's misreading easily spells)."""
 LETTERS = re.compile("[A-Z]+")
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -71,6 +74,17 @@ class Lexicon:
         out.update(w for w in (word[:i] + word[i + 1:] for i in range(len(word))) if w in self.words)
         out.discard(word)
         return sorted(out, key=lambda w: self.rank[w])
+
+
+def is_common(word, lexicon, common=COMMON_RANK):
+    """Is ``word`` a letters-only word of two or more letters among the ``common`` most frequent of ``lexicon``?"""
+    return (lexicon is not None and len(word) >= 2 and LETTERS.fullmatch(word) is not None
+            and lexicon.rank.get(word, common) < common)
+
+
+def is_uncommon(word, lexicon, common=COMMON_RANK):
+    """Is ``word`` a letters-only word of two or more letters that is not common (see :func:`is_common`)?"""
+    return len(word) >= 2 and LETTERS.fullmatch(word) is not None and not is_common(word, lexicon, common)
 
 
 def load_lexicon(spec):

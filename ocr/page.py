@@ -8,7 +8,7 @@ from training.glyph import MIN_ROTATION
 
 from .boxes import unscaled_box
 from .find_letters import locate
-from .lexicon import correct_glyph_words
+from .lexicon import correct_glyph_words, is_common, is_uncommon
 from .line_engine import read_lines
 from .lines import estimate_skew, layout
 from .merge import join_broken
@@ -177,9 +177,12 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
         lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
     if engine == "auto" and recogniser is not None:
         cut = [any(tuple(int(v) for v in boxes[i]) in pieces for word in line for i in word) for line in structure]
-        wanted = [touching or line_confidence(line) < -params.auto_margin for line, touching in zip(lines, cut)]
+        wanted = [touching or line_confidence(line) < -params.auto_margin
+                  or (lexicon is not None and any(is_uncommon(w.text, lexicon) for w in line.words))
+                  for line, touching in zip(lines, cut)]
         other = _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True, wanted=wanted)
-        lines = choose_lines(lines, other, params.auto_margin, cut)
+        chosen = choose_lines(lines, other, params.auto_margin, cut)
+        lines = prefer_common_words(chosen, [o if c is g else g for c, g, o in zip(chosen, lines, other)], lexicon)
     lone = [i for line in structure if sum(map(len, line)) <= params.lone_max_letters for word in line for i in word]
     thickness = np.zeros(len(boxes))
     thickness[lone] = blob_radius(found.ink, boxes[lone]) / found.stroke
@@ -221,6 +224,37 @@ def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin, cut
     cut = cut or [False] * len(glyph_lines)
     return [other if (touching and other.words) or line_confidence(other) > line_confidence(line) + margin else line
             for line, other, touching in zip(glyph_lines, line_engine_lines, cut)]
+
+
+def prefer_common_words(lines, others, lexicon):
+    """Per word, the other engine's reading where it is a common word and the kept one is an uncommon one.
+
+    The two readings of a line are compared word by word when they hold as
+    many words. A letters-only word that is not among the lexicon's common
+    words (:func:`ocr.lexicon.is_common`: a misreading, a rare word or a name)
+    gives way to the other engine's word when that one is common. Words with
+    digits or marks are never exchanged.
+
+    Parameters
+    ----------
+    lines, others : lists of Line
+        The kept reading of each line and the other engine's.
+    lexicon : ocr.lexicon.Lexicon or None
+        None leaves ``lines`` as they are.
+
+    Returns
+    -------
+    list of Line
+    """
+    if lexicon is None:
+        return lines
+    out = []
+    for line, other in zip(lines, others):
+        if len(line.words) == len(other.words) and line.words:
+            line = Line([o if is_uncommon(w.text, lexicon) and is_common(o.text, lexicon) else w
+                         for w, o in zip(line.words, other.words)])
+        out.append(line)
+    return out
 
 
 def lone_guesses(structure, conf, thickness, params=DEFAULT):

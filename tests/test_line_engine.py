@@ -125,6 +125,36 @@ def test_a_line_left_out_keeps_the_others_reading_exact():
     assert every[0] and every[1]
 
 
+def test_an_uncommon_word_gives_way_to_the_other_engines_common_word():
+    from ocr.lexicon import Lexicon
+
+    page = text_page([["TEXT"]], h=40)
+    words = Lexicon(["TEXT"])
+    assert read_page(page, Sure(), engine="auto", recogniser=StubRecogniser("TEXT"), lexicon=None).text == "AAAA"
+    stub = StubRecogniser("TEXT")
+    assert read_page(page, Sure(), engine="auto", recogniser=stub, lexicon=words).text == "TEXT"
+    assert stub.strips[0].any()                                      # a sure line, read for its uncommon word
+
+
+def test_prefer_common_words():
+    from ocr.lexicon import Lexicon
+    from ocr.page import Char, Line, Word, prefer_common_words
+
+    def line(*words):
+        return Line([Word([Char([0, 0, 1, 1], ch, 0.9) for ch in w]) for w in words])
+
+    lexicon = Lexicon(["THE", "JUMPS", "AT", "BOX"] + [f"W{'X' * k}" for k in range(10000)] + ["UST"])
+    kept = [line("THE", "TUMPS"), line("UST", "6OX"), line("HT", "BOX"), line("TUMPS"), line("X")]
+    other = [line("THE", "JUMPS"), line("THE", "BOX"), line("AT", "BIX"), line("JUMPS", "AT"), line("AT")]
+    assert [x.text for x in prefer_common_words(kept, other, lexicon)] == [
+        "THE JUMPS",      # a misreading gives way to a common word
+        "THE 6OX",        # UST is in the list but rare (rank 10004); words with digits are never exchanged
+        "AT BOX",         # a common word is kept against an uncommon one
+        "TUMPS",          # readings of different word counts are not compared
+        "X"]              # nor single letters
+    assert prefer_common_words(kept, other, None) == kept
+
+
 def test_choose_lines_needs_the_margin_or_a_cut():
     from ocr.page import Char, Line, Word, choose_lines
 
