@@ -22,7 +22,7 @@ from .errors import OCRError
 
 LEXICON_CHOICES = ("en", "none")
 DEFAULT_LEXICON = "en"
-UNSURE = 0.9
+UNSURE = 0.99
 MARGIN = 4.0
 MIN_LENGTH = 3
 COMMON_RANK = 10000
