@@ -57,16 +57,14 @@ def test_scans_read_exactly(readings):
 
 def test_ruled_photos_floors(readings):
     text, truth = readings["photo_ruled_shadow.jpeg"]
-    assert len(text.splitlines()) == 2          # the table's texture below the sheet is not a line
-    assert text.splitlines()[0] == "HELLO EVERYONE"   # HELLD: the lexicon (on by default) settles its O
-    assert cer(text, truth) <= 0.075
+    assert text == "HELLO EVERYONE\nWELCOME TO EARTH"   # the table's texture below the sheet is not a line
     text, truth = readings["photo_ruled_bluelight.jpeg"]
     assert len(text.splitlines()) == 4 and text.startswith("HI, MY NAME")   # its big comma is a comma
     assert text.splitlines()[1:3] == ["THIS IS THE TEST FOR", "IMAGE PROCESSING"]   # touching letters: line engine
-    assert cer(text, truth) <= 0.06
+    assert cer(text, truth) == pytest.approx(0.0588, abs=0.001)    # 4 of 68 letters: 15, RAGHHV, 4
 
 
 def test_mean_cer_over_the_six_pages(readings):
     assert len(readings) == 6
-    assert np.mean([cer(text, truth) for text, truth in readings.values()]) <= 0.025     # measured 2.2%
+    assert np.mean([cer(text, truth) for text, truth in readings.values()]) == pytest.approx(0.0098, abs=0.001)
     assert all(len(text.splitlines()) == len(truth.splitlines()) for text, truth in readings.values())

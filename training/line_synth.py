@@ -21,6 +21,9 @@ from .sources import load_folder_split, read_pool_file
 POOL_ENV_VAR = "OCR_POOL_PATH"
 SPACING_MODES = {"wide": (0.3, 0.7), "normal": (0.05, 0.3), "touching": (-0.06, 0.04), "overlapping": (-0.2, -0.04)}
 SPACING_ODDS = {"wide": 0.15, "normal": 0.35, "touching": 0.25, "overlapping": 0.25}
+MAX_OVERLAP = 0.35
+"""Neighbouring letters overlap by at most this share of the wider one's width, so a narrow letter (I, 1)
+can stand wholly inside its neighbour's extent, as it does where people write letters into each other."""
 
 
 @dataclass
@@ -219,7 +222,7 @@ def render_line(text, bank, rng, letter_height=LETTER_HEIGHT, spacing=None):
         gh, gw = glyph.shape
         if prev_w is not None:
             gap = gap_mean + rng.normal(0, 0.05) * height
-            gap = max(gap, -0.35 * min(prev_w, gw))
+            gap = max(gap, -MAX_OVERLAP * max(prev_w, gw))
             x += gap
         bottom = LINE_HEIGHT / 2 + height / 2 + slope * x + rng.normal(0, 0.04) * height
         y = bottom - h_i + top
