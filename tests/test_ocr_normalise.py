@@ -59,3 +59,23 @@ def test_crops_grid_writes_png(tmp_path):
     assert (tmp_path / "g.png").stat().st_size > 1000
     crops_grid(np.zeros((0, 1024)), tmp_path / "e.png")
     assert path
+
+
+def test_stroke_width_block_by_block_equals_the_whole_mask():
+    from scipy import ndimage as ndi
+    from skimage import morphology
+
+    from training.glyph import ink_blocks, stroke_width
+
+    rng = np.random.default_rng(3)
+    ink = ndi.binary_dilation(rng.random((120, 160)) > 0.997, iterations=2)
+    ink[60:62, 20:140] = True                                        # a rule joining one band end to end
+    ink[5:9, 150:160] = True                                         # ink touching the border
+    blocks = list(ink_blocks(ink))
+    assert len(blocks) > 5
+    covered = np.zeros_like(ink)
+    for y1, x1, y2, x2 in blocks:
+        covered[y1:y2, x1:x2] = True
+    assert covered[ink].all()
+    dist = ndi.distance_transform_edt(np.pad(ink, 1))[1:-1, 1:-1]
+    assert stroke_width(ink) == max(1.0, 2 * np.median(dist[morphology.skeletonize(ink)]) - 1)

@@ -28,16 +28,39 @@ MIN_ROTATION = 1.0
 """Crops are rotated to undo a skew only from this many degrees on (smaller skews are left alone)."""
 
 
+def _runs(mask):
+    """``(start, stop)`` rows of the runs of True in a 1-D bool array."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
+    return edges.reshape(-1, 2)
+
+
+def ink_blocks(ink):
+    """Boxes ``[y1, x1, y2, x2]`` of the ink between empty rows, then between empty columns within those rows.
+
+    Every box is ringed by paper, so the distance transform and the skeleton
+    of the ink inside it are those of the whole mask there.
+    """
+    for a, b in _runs(ink.any(axis=1)):
+        band = ink[a:b]
+        for c, d in _runs(band.any(axis=0)):
+            rows = _runs(band[:, c:d].any(axis=1))
+            yield a + rows[0, 0], c, a + rows[-1, 1], d
+
+
 def stroke_width(ink):
     """Median stroke width in pixels of a boolean ink mask.
 
-    Twice the distance-transform value sampled along the skeleton.
+    Twice the distance-transform value sampled along the skeleton, both
+    computed block by block (:func:`ink_blocks`): a page is mostly paper.
     """
     ink = np.asarray(ink, bool)
     if not ink.any():
         return 0.0
-    dist = ndi.distance_transform_edt(np.pad(ink, 1))[1:-1, 1:-1]
-    values = dist[morphology.skeletonize(ink)]
+    values = []
+    for y1, x1, y2, x2 in ink_blocks(ink):
+        block = ink[y1:y2, x1:x2]
+        values.append(ndi.distance_transform_edt(np.pad(block, 1))[1:-1, 1:-1][morphology.skeletonize(block)])
+    values = np.concatenate(values)
     if values.size == 0:
         return 1.0
     return float(max(1.0, 2 * np.median(values) - 1))
