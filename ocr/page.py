@@ -181,8 +181,9 @@ def _read_located(found, classifier, params, engine, recogniser, lexicon, uprigh
                   or (lexicon is not None and any(is_uncommon(w.text, lexicon) for w in line.words))
                   for line, touching in zip(lines, cut)]
         other = _line_engine(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=True, wanted=wanted)
-        chosen = choose_lines(lines, other, params.auto_margin, cut)
-        lines = prefer_common_words(chosen, [o if c is g else g for c, g, o in zip(chosen, lines, other)], lexicon)
+        kept = choose_lines(lines, other, params.auto_margin, cut)
+        unkept = [by_line if k is by_glyph else by_glyph for k, by_glyph, by_line in zip(kept, lines, other)]
+        lines = prefer_common_words(kept, unkept, lexicon)
     lone = [i for line in structure if sum(map(len, line)) <= params.lone_max_letters for word in line for i in word]
     thickness = np.zeros(len(boxes))
     thickness[lone] = blob_radius(found.ink, boxes[lone]) / found.stroke
@@ -215,7 +216,8 @@ def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin, cut
 
     A line engine reading is at most 0 in mean log-confidence, so it can only
     win on cut lines and on lines the glyph engine read below ``-margin``:
-    :func:`read_page` asks it for those lines alone.
+    :func:`read_page` asks it for those lines, and for lines holding an
+    uncommon word (:func:`prefer_common_words`), alone.
 
     Returns
     -------
