@@ -2,7 +2,8 @@
 
 A line's ink is sampled from the binary page along the skew direction (so the
 line comes out level), scaled to the recogniser's strip (see
-:mod:`training.line_image`), decoded greedily, optionally corrected with a
+:mod:`training.line_image`), decoded greedily, each word made all letters or
+all digits (:func:`ocr.recognise.ctc_word_context`), optionally corrected with a
 lexicon, and every character gets a confidence and an approximate page box
 from the frames the CTC alignment emitted it on.
 """
@@ -14,6 +15,7 @@ from training.line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, line_inp
 
 from .lexicon import correct_ctc_line
 from .lines import box_centres
+from .recognise import ctc_word_context
 
 CROP_MARGIN = 0.4
 HALF_WIDTH = 0.45
@@ -155,7 +157,8 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
         if not want:
             out.append([])
             continue
-        decoded = correct_ctc_line(greedy_decode(probs, recogniser.alphabet), probs, recogniser.alphabet, lexicon)
+        decoded = ctc_word_context(greedy_decode(probs, recogniser.alphabet), probs, recogniser.alphabet)
+        decoded = correct_ctc_line(decoded, probs, recogniser.alphabet, lexicon)
         cboxes = char_boxes(decoded, strip, scale, top, origin, along, across)
         words, current = [], []
         for ch, box, conf in zip(decoded.text, cboxes, decoded.confidence):

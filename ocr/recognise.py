@@ -1,4 +1,6 @@
-"""Classify normalised character rows."""
+"""Classify normalised character rows, and settle letter/digit look-alikes by word context."""
+import re
+
 import numpy as np
 
 from training.data import CLASSES
@@ -80,3 +82,47 @@ def word_context(probs, words):
         else:
             best[word] = n_letters + probs[word, n_letters:].argmax(axis=1)
     return [CLASSES[i] for i in best], probs[np.arange(len(probs)), best]
+
+
+def ctc_word_context(decoded, probs, alphabet):
+    """Make each word of a CTC-decoded line all letters or all digits, as :func:`word_context` does for glyphs.
+
+    For each letter or digit of a word (a run of non-spaces; marks stay as
+    they are), its best letter and best digit are the highest posteriors of
+    each group over the frames of its run. In a word of two or more such
+    characters the group with the larger sum of log best posteriors wins and
+    every character takes its best class in that group (``E6G5`` becomes
+    ``EGGS`` when the letters' reading is the more likely).
+
+    Parameters
+    ----------
+    decoded : training.ctc_decode.Decoded
+    probs : (T, len(alphabet) + 1) array
+        Per-frame posteriors, class 0 the blank.
+    alphabet : str
+
+    Returns
+    -------
+    training.ctc_decode.Decoded
+        Same frames; changed characters get their new class's posterior as confidence.
+    """
+    groups = [np.array([k + 1 for k, c in enumerate(alphabet) if c in chars]) for chars in (CLASSES[:26], CLASSES[26:])]
+    text, conf = list(decoded.text), np.array(decoded.confidence, float)
+    for match in re.finditer(r"[^ ]+", decoded.text):
+        idx = [i for i in range(*match.span()) if text[i] in CLASSES]
+        if len(idx) < 2:
+            continue
+        best = []
+        for columns in groups:
+            picks = []
+            for i in idx:
+                a, b = decoded.frames[i]
+                window = np.asarray(probs)[a: b + 1][:, columns]
+                t, k = np.unravel_index(int(window.argmax()), window.shape)
+                picks.append((alphabet[columns[k] - 1], float(window[t, k])))
+            best.append(picks)
+        scores = [sum(np.log(p + 1e-12) for _, p in picks) for picks in best]
+        for i, (ch, p) in zip(idx, best[0] if scores[0] >= scores[1] else best[1]):
+            if ch != text[i]:
+                text[i], conf[i] = ch, p
+    return type(decoded)("".join(text), conf, decoded.frames)

@@ -107,3 +107,18 @@ def test_packaged_word_list_is_wordfreqs():
     assert english_words() == wordfreq_words(), (
         "training/english_words.txt is stale: rewrite it from training.line_text.wordfreq_words()")
     assert len(english_words()) == 29152 and english_words()[:3] == ("THE", "TO", "AND")
+
+
+def test_ctc_word_context_makes_each_word_letters_or_digits():
+    from ocr.recognise import ctc_word_context
+
+    text = "E6G5 2024 3:15 B12 A4 7 X"
+    probs = ctc_probs(text, {1: ("G", 0.4), 3: ("S", 0.4),          # E6G5: 6 and 5 half G and S
+                             5: ("Z", 0.3),                            # 2024: one 2 a third Z
+                             15: ("8", 0.2)})                          # B12: B a fifth 8
+    decoded = greedy_decode(probs, LINE_ALPHABET)
+    assert decoded.text == text
+    settled = ctc_word_context(decoded, probs, LINE_ALPHABET)
+    assert settled.text == "EGGS 2024 3:15 812 AA 7 X"   # as the glyph engine's word_context: ties go to letters
+    assert np.array_equal(settled.frames, decoded.frames)
+    assert settled.confidence[1] == pytest.approx(0.4 / (0.9 + 35 * 1e-4 + 1e-4 * 11), rel=0.05)
