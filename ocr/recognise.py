@@ -85,20 +85,18 @@ def word_context(probs, words):
 
 
 def ctc_word_context(decoded, probs, alphabet):
-    """Make each word of a CTC-decoded line all letters or all digits, as :func:`word_context` does for glyphs.
+    """Make each word of a CTC-decoded line all letters or all digits with :func:`word_context`.
 
-    For each letter or digit of a word (a run of non-spaces; marks stay as
-    they are), its best letter and best digit are the highest posteriors of
-    each group over the frames of its run. In a word of two or more such
-    characters the group with the larger sum of log best posteriors wins and
-    every character takes its best class in that group (``E6G5`` becomes
-    ``EGGS`` when the letters' reading is the more likely).
+    Each letter or digit of the line (marks stay as they are) is scored by the
+    highest posterior of every class over the frames of its run, and each word
+    (a run of non-spaces) is settled on those scores as a glyph word is
+    (``E6G5`` becomes ``EGGS`` when the letters' reading is the more likely).
 
     Parameters
     ----------
     decoded : training.ctc_decode.Decoded
     probs : (T, len(alphabet) + 1) array
-        Per-frame posteriors, class 0 the blank.
+        Per-frame posteriors, class 0 the blank; ``alphabet`` holds every class of ``CLASSES``.
     alphabet : str
 
     Returns
@@ -106,23 +104,17 @@ def ctc_word_context(decoded, probs, alphabet):
     training.ctc_decode.Decoded
         Same frames; changed characters get their new class's posterior as confidence.
     """
-    groups = [np.array([k + 1 for k, c in enumerate(alphabet) if c in chars]) for chars in (CLASSES[:26], CLASSES[26:])]
+    columns = [alphabet.index(c) + 1 for c in CLASSES]
+    chars = [i for i, c in enumerate(decoded.text) if c in CLASSES]
+    if not chars:
+        return decoded
+    probs = np.asarray(probs)
+    scores = np.array([probs[decoded.frames[i, 0]: decoded.frames[i, 1] + 1][:, columns].max(axis=0) for i in chars])
+    row = {i: k for k, i in enumerate(chars)}
+    words = [[row[i] for i in range(*m.span()) if i in row] for m in re.finditer(r"[^ ]+", decoded.text)]
+    labels, confidence = word_context(scores, words)
     text, conf = list(decoded.text), np.array(decoded.confidence, float)
-    for match in re.finditer(r"[^ ]+", decoded.text):
-        idx = [i for i in range(*match.span()) if text[i] in CLASSES]
-        if len(idx) < 2:
-            continue
-        best = []
-        for columns in groups:
-            picks = []
-            for i in idx:
-                a, b = decoded.frames[i]
-                window = np.asarray(probs)[a: b + 1][:, columns]
-                t, k = np.unravel_index(int(window.argmax()), window.shape)
-                picks.append((alphabet[columns[k] - 1], float(window[t, k])))
-            best.append(picks)
-        scores = [sum(np.log(p + 1e-12) for _, p in picks) for picks in best]
-        for i, (ch, p) in zip(idx, best[0] if scores[0] >= scores[1] else best[1]):
-            if ch != text[i]:
-                text[i], conf[i] = ch, p
+    for i, label, p in zip(chars, labels, confidence):
+        if label != text[i]:
+            text[i], conf[i] = label, p
     return type(decoded)("".join(text), conf, decoded.frames)
