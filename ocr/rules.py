@@ -2,6 +2,8 @@
 import numpy as np
 from scipy import ndimage as ndi
 
+from training.glyph import true_runs
+
 from .params import DEFAULT
 
 
@@ -50,7 +52,7 @@ def _long_runs(ink, length, span, fill):
     full = ndi.uniform_filter1d(thick[rows].astype(np.float32), size=length, axis=1) > fill
     covered = np.zeros_like(ink)
     covered[rows] = ndi.maximum_filter1d(full, size=length, axis=1)
-    for band in _row_bands(covered.any(axis=1)):
+    for band in true_runs(covered.any(axis=1)):
         labels, _ = ndi.label(covered[band], structure=np.ones((3, 3)))
         labels[~(thick[band] & ink[band])] = 0
         out = mask[band]
@@ -58,11 +60,6 @@ def _long_runs(ink, length, span, fill):
             if sl is not None and sl[1].stop - sl[1].start >= span * w:
                 out[sl] |= labels[sl] == k
     return mask
-
-
-def _row_bands(flags):
-    """Slices of the runs of consecutive True ``flags``."""
-    return [sl[0] for sl in ndi.find_objects(ndi.label(flags)[0])]
 
 
 def _dilate_rows(mask):
@@ -80,7 +77,7 @@ def _crossings(ink, rule, reach):
     """
     reach = int(max(1, np.ceil(reach)))
     out = np.zeros_like(rule)
-    for band in _row_bands(ndi.maximum_filter1d(rule.any(axis=1), size=2 * reach + 3)):
+    for band in true_runs(ndi.maximum_filter1d(rule.any(axis=1), size=2 * reach + 3)):
         out[band] = _crossings_in(ink[band], rule[band], reach)
     return out
 

@@ -28,10 +28,10 @@ MIN_ROTATION = 1.0
 """Crops are rotated to undo a skew only from this many degrees on (smaller skews are left alone)."""
 
 
-def _runs(mask):
-    """``(start, stop)`` rows of the runs of True in a 1-D bool array."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
-    return edges.reshape(-1, 2)
+def true_runs(flags):
+    """Slices of the runs of consecutive True in a 1-D bool array."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], flags, [False]]).astype(np.int8)))
+    return [slice(a, b) for a, b in edges.reshape(-1, 2).tolist()]
 
 
 def ink_blocks(ink):
@@ -40,11 +40,10 @@ def ink_blocks(ink):
     Every box is ringed by paper, so the distance transform and the skeleton
     of the ink inside it are those of the whole mask there.
     """
-    for a, b in _runs(ink.any(axis=1)):
-        band = ink[a:b]
-        for c, d in _runs(band.any(axis=0)):
-            rows = _runs(band[:, c:d].any(axis=1))
-            yield a + rows[0, 0], c, a + rows[-1, 1], d
+    for band in true_runs(ink.any(axis=1)):
+        for cols in true_runs(ink[band].any(axis=0)):
+            rows = true_runs(ink[band, cols].any(axis=1))
+            yield band.start + rows[0].start, cols.start, band.start + rows[-1].stop, cols.stop
 
 
 def stroke_width(ink):
