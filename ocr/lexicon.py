@@ -76,15 +76,18 @@ class Lexicon:
         return sorted(out, key=lambda w: self.rank[w])
 
 
+def _letters_word(word):
+    return len(word) >= 2 and LETTERS.fullmatch(word) is not None
+
+
 def is_common(word, lexicon, common=COMMON_RANK):
     """Is ``word`` a letters-only word of two or more letters among the ``common`` most frequent of ``lexicon``?"""
-    return (lexicon is not None and len(word) >= 2 and LETTERS.fullmatch(word) is not None
-            and lexicon.rank.get(word, common) < common)
+    return lexicon is not None and _letters_word(word) and lexicon.rank.get(word, common) < common
 
 
 def is_uncommon(word, lexicon, common=COMMON_RANK):
     """Is ``word`` a letters-only word of two or more letters that is not common (see :func:`is_common`)?"""
-    return len(word) >= 2 and LETTERS.fullmatch(word) is not None and not is_common(word, lexicon, common)
+    return _letters_word(word) and not is_common(word, lexicon, common)
 
 
 def load_lexicon(spec):
