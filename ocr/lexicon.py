@@ -4,7 +4,8 @@ A word is considered only when it is letters only (codes, numbers and mixed
 letter-digit words are never touched), at least ``min_length`` long, not
 already a dictionary word, and its least confident character is below
 ``unsure``. Candidates are dictionary words one or two substitutions away, or
-one insertion / deletion away (CTC). A candidate replaces the reading when the
+one letter longer or shorter with at most one substitution besides (CTC: two
+touching letters read as one, FIVE as FNE). A candidate replaces the reading when the
 recogniser's own log-probability for it is within ``margin`` nats of the
 reading's.
 """
@@ -61,17 +62,42 @@ class Lexicon:
     def __contains__(self, word):
         return word in self.words
 
-    def candidates(self, word, max_substitutions=2):
-        """Dictionary words near ``word``: up to ``max_substitutions`` substitutions, or one insertion or deletion."""
+    def candidates(self, word, max_substitutions=2, max_indel_substitutions=1):
+        """Dictionary words near ``word``.
+
+        Parameters
+        ----------
+        word : str
+        max_substitutions : int
+            Same-length words this many substitutions away or fewer.
+        max_indel_substitutions : int
+            Words one letter longer or shorter: one insertion or deletion plus
+            up to this many substitutions (a CTC reading merges or splits
+            touching letters: FIVE read as FNE).
+
+        Returns
+        -------
+        list of str
+            Most frequent first; ``word`` itself excluded.
+        """
         out = set()
+        code = np.frombuffer(word.encode(), np.uint8)
         entry = self._by_length.get(len(word))
         if entry is not None:
             ws, arr = entry
-            dist = (arr != np.frombuffer(word.encode(), np.uint8)).sum(axis=1)
-            out.update(ws[i] for i in np.flatnonzero(dist <= max_substitutions))
-        out.update(w for w in (word[:i] + c + word[i:] for i in range(len(word) + 1) for c in ALPHABET)
-                   if w in self.words)
-        out.update(w for w in (word[:i] + word[i + 1:] for i in range(len(word))) if w in self.words)
+            out.update(ws[i] for i in np.flatnonzero((arr != code).sum(axis=1) <= max_substitutions))
+        longer = self._by_length.get(len(word) + 1)
+        if longer is not None:
+            ws, arr = longer
+            for i in range(len(word) + 1):
+                dist = (np.delete(arr, i, axis=1) != code).sum(axis=1)
+                out.update(ws[k] for k in np.flatnonzero(dist <= max_indel_substitutions))
+        shorter = self._by_length.get(len(word) - 1)
+        if shorter is not None:
+            ws, arr = shorter
+            for i in range(len(word)):
+                dist = (arr != np.delete(code, i)).sum(axis=1)
+                out.update(ws[k] for k in np.flatnonzero(dist <= max_indel_substitutions))
         out.discard(word)
         return sorted(out, key=lambda w: self.rank[w])
 

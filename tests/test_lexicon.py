@@ -23,9 +23,18 @@ def glyph_probs(word, second=None, p=0.99):
 
 
 def test_candidates_cover_substitutions_insertions_deletions():
-    assert set(WORDS.candidates("HELLX")) == {"HELLO"}
+    assert set(WORDS.candidates("HELLX")) == {"HELLO", "HELP"}
+    assert set(WORDS.candidates("HELLX", max_indel_substitutions=0)) == {"HELLO"}
     assert "CART" in WORDS.candidates("CAT") and "CAT" in WORDS.candidates("CART")
     assert "HELP" in WORDS.candidates("HELPS")
+
+
+def test_candidates_one_letter_longer_or_shorter_may_also_differ_by_one_substitution():
+    words = Lexicon(["FIVE", "FINE", "FEN", "HOUSE", "HOSE", "MOUSE", "FOX"])
+    assert set(words.candidates("FNE")) == {"FIVE", "FINE", "FEN", "FOX"}
+    assert set(words.candidates("FNE", max_indel_substitutions=0)) == {"FINE", "FEN", "FOX"}
+    assert set(words.candidates("HQSE")) == {"HOSE", "HOUSE"}
+    assert "HOSE" in words.candidates("HXUSE") and "MOUSE" not in words.candidates("HXUSE", max_substitutions=1)
 
 
 def test_unsure_glyph_word_is_fixed():
@@ -79,6 +88,18 @@ def test_ctc_line_fixes_unsure_word_keeps_codes_numbers_and_frames():
     assert len(fixed.confidence) == len(fixed.text) == len(fixed.frames)
     assert fixed.frames.tolist()[:5] == decoded.frames.tolist()[:5]
     assert np.all(np.diff(fixed.frames[:, 0]) > 0)
+
+
+def test_ctc_line_restores_two_touching_letters_read_as_one():
+    words = Lexicon(["FIVE", "BOX"])
+    probs = ctc_probs("7 FNE BOX", {3: ("V", 0.3)})
+    decoded = greedy_decode(probs, LINE_ALPHABET)
+    assert decoded.text == "7 FNE BOX"
+    two = np.full(len(LINE_ALPHABET) + 1, 1e-4)
+    two[[LINE_ALPHABET.index("I") + 1, LINE_ALPHABET.index("N") + 1]] = [0.45, 0.5]
+    probs[9] = two / two.sum()
+    assert correct_ctc_line(decoded, probs, LINE_ALPHABET, words).text == "7 FIVE BOX"
+    assert correct_ctc_line(decoded, probs, LINE_ALPHABET, words, margin=0.5).text == "7 FNE BOX"
 
 
 def test_ctc_confident_word_unchanged():
