@@ -5,9 +5,11 @@ letter-digit words are never touched), at least ``min_length`` long, not
 already a dictionary word, and its least confident character is below
 ``unsure``. Candidates are dictionary words one or two substitutions away, or
 one letter longer or shorter with at most one substitution besides (CTC: two
-touching letters read as one, FIVE as FNE). A candidate replaces the reading when the
-recogniser's own log-probability for it is within ``margin`` nats of the
-reading's.
+touching letters read as one, FIVE as FNE). A candidate may replace the reading when
+the recogniser's own log-probability for it is within ``margin`` nats of the
+reading's; of those, the one with the best log-probability plus a Zipf prior
+(``-log(1 + rank)`` in the word list's frequency order) does: TOOM becomes ROOM,
+not the slightly likelier but rarer BOOM.
 """
 import re
 from collections import defaultdict
@@ -140,15 +142,17 @@ def load_lexicon(spec):
 
 
 def _choose(word, confidence, score, lexicon, unsure, margin, min_length):
-    """The replacement for ``word`` or ``word`` itself; ``score(text) -> log-probability``."""
+    """The replacement for ``word`` or ``word`` itself; ``score(text) -> log-probability`` (see the module notes)."""
     if (len(word) < min_length or not LETTERS.fullmatch(word) or word in lexicon
             or float(np.min(confidence)) >= unsure):
         return word
-    best, best_score = word, score(word) - margin
+    floor = score(word) - margin
+    best, best_key = word, -np.inf
     for cand in lexicon.candidates(word):
         s = score(cand)
-        if s > best_score:
-            best, best_score = cand, s
+        key = s - np.log1p(lexicon.rank[cand])
+        if s > floor and key > best_key:
+            best, best_key = cand, key
     return best
 
 

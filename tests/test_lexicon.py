@@ -54,6 +54,15 @@ def test_margin_limits_how_far_the_reading_may_move():
     assert correct_glyph_word("HELLX", probs, WORDS, CLASSES, margin=20.0) == "HELLO"
 
 
+def test_of_the_candidates_within_the_margin_the_more_frequent_word_wins():
+    probs = glyph_probs("TOOM", {0: ("B", 0.3)}, p=0.4)
+    probs[0, CLASSES.index("R")] = 0.25
+    assert correct_glyph_word("TOOM", probs, Lexicon(["ROOM", "BOOM"]), CLASSES) == "ROOM"
+    assert correct_glyph_word("TOOM", probs, Lexicon(["BOOM", "ROOM"]), CLASSES) == "BOOM"
+    assert correct_glyph_word("TOOM", probs, Lexicon(["ROOM", "BOOM"]), CLASSES, margin=0.3) == "BOOM"
+    assert correct_glyph_word("TOOM", probs, Lexicon(["ROOM", "BOOM"]), CLASSES, margin=0.1) == "TOOM"
+
+
 @pytest.mark.parametrize("word", ["12345", "HE1LO", "A1B2", "4ELLO"])
 def test_digit_and_mixed_words_are_never_changed(word):
     lexicon = Lexicon(["HELLO", "ABBA", "AIBZ"])
