@@ -69,3 +69,13 @@ def test_mean_cer_over_the_six_pages(readings):
     assert len(readings) == 6
     assert np.mean([cer(text, truth) for text, truth in readings.values()]) == pytest.approx(0.0074, abs=0.001)
     assert all(len(text.splitlines()) == len(truth.splitlines()) for text, truth in readings.values())
+
+
+def test_a_page_photographed_tilted_on_a_dark_desk_keeps_its_rules_apart_from_the_writing(reader, wild_dir):
+    from PIL import Image, ImageOps
+
+    page = ImageOps.exif_transpose(Image.open(wild_dir / "photo_ruled_bluelight.jpeg")).convert("RGB")
+    tilted = np.asarray(page.rotate(5, expand=True, fillcolor=(39, 32, 109)))   # its rules now 8 degrees off
+    lines = reader.read(tilted)[0].text.splitlines()
+    assert lines[1:4] == ["THIS IS THE, TEST FOR", "IMAGE PROCESSING", "HAVE A LOVELY DAY"]
+    assert lines[0].startswith("HI MY NAME 15 RAGHAV BANSAL")
