@@ -14,6 +14,8 @@ from scipy import ndimage as ndi
 from scipy.sparse.csgraph import connected_components
 from skimage import filters, measure, morphology, transform
 
+from training.glyph import ink_blocks
+
 from .decode import reduce_to_side
 from .ink import binarise_channels, to_channels
 from .params import DEFAULT
@@ -264,9 +266,7 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None
     """
     boxes, marks = np.zeros((0, 4)), np.zeros((0, 4))
     if ink.any():
-        radius = max(1, int(round(stroke / 2)))
-        padded = np.pad(ink, radius + 1)
-        joined = ndi.binary_closing(padded, structure=morphology.disk(radius))[radius + 1:-radius - 1, radius + 1:-radius - 1]
+        joined = close_gaps(ink, max(1, int(round(stroke / 2))))
         labels, _ = ndi.label(joined, structure=np.ones((3, 3)))
         raw = np.array([(sl[0].start, sl[1].start, sl[0].stop, sl[1].stop)
                         for sl in ndi.find_objects(labels) if sl is not None], float).reshape(-1, 4)
@@ -277,6 +277,28 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None
             boxes = boxes[~off_paper_boxes(boxes, paper, params.min_paper_ratio)]
         marks = small_marks(raw, boxes, stroke, params)
     return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke, contrast, paper)
+
+
+def close_gaps(ink, radius):
+    """Binary closing of ``ink`` with a disk of ``radius`` px, the plane around it counted as paper.
+
+    Computed block by block (:func:`training.glyph.ink_blocks` with gaps of
+    ``2 radius + 1``, across which no closing can reach): a page is mostly paper.
+
+    Parameters
+    ----------
+    ink : (H, W) bool array
+    radius : int
+
+    Returns
+    -------
+    (H, W) bool array
+    """
+    disk, pad = morphology.disk(radius), radius + 1
+    out = np.zeros_like(ink, dtype=bool)
+    for y1, x1, y2, x2 in ink_blocks(ink, gap=2 * radius + 1):
+        out[y1:y2, x1:x2] |= ndi.binary_closing(np.pad(ink[y1:y2, x1:x2], pad), structure=disk)[pad:-pad, pad:-pad]
+    return out
 
 
 def off_paper_boxes(boxes, paper, min_paper_ratio=DEFAULT.min_paper_ratio):

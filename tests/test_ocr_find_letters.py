@@ -237,3 +237,24 @@ def test_shapes_on_a_dark_desk_beside_the_sheet_are_not_letters():
     boxes = np.array([[50, 20, 90, 50], [50, 250, 90, 280], [120, 100, 160, 130], [260, 300, 290, 330]])
     assert off_paper_boxes(boxes, paper, 0.3).tolist() == [False, False, False, True]
     # On a real page: tests/test_rotations.py (the shadow page read turned by 270 degrees).
+
+
+@pytest.mark.parametrize("radius", [1, 2, 3])
+def test_closing_block_by_block_equals_the_whole_mask(radius):
+    from scipy import ndimage as ndi
+    from skimage import morphology
+
+    from ocr.find_letters import close_gaps
+
+    rng = np.random.default_rng(radius)
+    ink = ndi.binary_dilation(rng.random((150, 200)) > 0.996, iterations=1)
+    for gap in range(1, 2 * radius + 3):                             # pairs of strokes 1 .. 2r+2 px apart
+        x = 12 * gap
+        ink[140 - 2 * gap:148, x:x + 2] = True
+        ink[140 - 2 * gap:148, x + 2 + gap:x + 4 + gap] = True
+        ink[100 + gap:102 + gap, 180:190] = True                       # and stacked, 1 .. 2r+2 rows apart
+    ink[0:3, 0:200] = True                                             # ink along the border
+    pad = radius + 1
+    whole = ndi.binary_closing(np.pad(ink, pad), structure=morphology.disk(radius))[pad:-pad, pad:-pad]
+    assert np.array_equal(close_gaps(ink, radius), whole)
+    assert (whole & ~ink).any()

@@ -34,14 +34,27 @@ def true_runs(flags):
     return [slice(a, b) for a, b in edges.reshape(-1, 2).tolist()]
 
 
-def ink_blocks(ink):
+def _bridged(flags, gap):
+    """``flags`` with every run of False shorter than ``gap`` between two Trues set True."""
+    if gap <= 1:
+        return flags
+    flags = np.array(flags, bool)
+    for run in true_runs(~flags):
+        if run.start > 0 and run.stop < len(flags) and run.stop - run.start < gap:
+            flags[run] = True
+    return flags
+
+
+def ink_blocks(ink, gap=1):
     """Boxes ``[y1, x1, y2, x2]`` of the ink between empty rows, then between empty columns within those rows.
 
-    Every box is ringed by paper, so the distance transform and the skeleton
-    of the ink inside it are those of the whole mask there.
+    Every box is ringed by paper at least ``gap`` px wide towards any other
+    box, so the distance transform and the skeleton of the ink inside it are
+    those of the whole mask there (``gap`` 1), and so is a closing with a disk
+    of radius ``r`` (``gap`` ``2 r + 1``: the boxes' dilations do not touch).
     """
-    for band in true_runs(ink.any(axis=1)):
-        for cols in true_runs(ink[band].any(axis=0)):
+    for band in true_runs(_bridged(ink.any(axis=1), gap)):
+        for cols in true_runs(_bridged(ink[band].any(axis=0), gap)):
             rows = true_runs(ink[band, cols].any(axis=1))
             yield band.start + rows[0].start, cols.start, band.start + rows[-1].stop, cols.stop
 
