@@ -33,9 +33,15 @@ def paper_mask(grey):
     is 2 px (the mask's edge is that coarse), and eroded by 1/150 of the page
     through a distance threshold.
 
+    Parameters
+    ----------
+    grey : (H, W) float array
+        Brightness; :func:`binarise` passes the mean of the colour channels (a
+        sheet under blue light is dark in its red channel, as dark as a desk).
+
     Returns
     -------
-    mask : 2-D bool array
+    mask : (H, W) bool array
     """
     h, w = grey.shape
     sigma = max(h, w) / 200
@@ -94,7 +100,7 @@ def binarise(image, params=DEFAULT):
     channels = to_channels(image)
     if params.pre_blur:
         channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
-    mask = paper_mask(np.minimum.reduce([channels[..., c] for c in range(channels.shape[2])]))
+    mask = paper_mask(channels.mean(axis=2))
     ink, loose, stroke, contrast, paper = binarise_channels(channels, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose, contrast)
     return ink, scale, stroke, contrast, paper
