@@ -255,6 +255,22 @@ def reduce_to_side(image, max_side):
     return small, max(small.shape[:2]) / max(image.shape[:2])
 
 
+def enlarge(image, factor):
+    """An 8-bit page (see :func:`array_to_uint8`) enlarged ``factor`` (> 1) times (Pillow's Lanczos filter).
+
+    Returns
+    -------
+    big : (h, w) or (h, w, 3) uint8 array
+    scale : float
+        ``big``'s longer side over the input's.
+    """
+    image = array_to_uint8(image)
+    height, width = image.shape[:2]
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    big = np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
+    return big, max(big.shape[:2]) / max(height, width)
+
+
 def _fit(image, max_pixels, max_side=None):
     """``(image downscaled to at most max_pixels and max_side, its original (H, W))``.
 

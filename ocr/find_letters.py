@@ -16,7 +16,7 @@ from skimage import filters, measure, morphology, transform
 
 from training.glyph import ink_blocks
 
-from .decode import reduce_to_side
+from .decode import enlarge, reduce_to_side
 from .ink import binarise_channels, to_channels
 from .params import DEFAULT
 from .rules import remove_rules
@@ -246,7 +246,14 @@ def locate(image, params=DEFAULT):
     if image.ndim < 2 or min(shape) < 4:
         return Located(np.zeros((0, 4), int), np.zeros((0, 4), int), np.zeros(shape, bool))
     ink, scale, stroke, contrast, paper = binarise(image, params)
-    return letters_on(ink, stroke, scale, params, contrast, paper)
+    found = letters_on(ink, stroke, scale, params, contrast, paper)
+    height = _reference_height(found.boxes[:, 2] - found.boxes[:, 0])
+    factor = min(params.min_letter_height / max(height, 1e-6), params.work_side / max(shape))
+    if len(found.boxes) and scale == 1.0 and factor > 1.0:
+        big, scale = enlarge(image, factor)
+        ink, _, stroke, contrast, paper = binarise(big, params)
+        found = letters_on(ink, stroke, scale, params, contrast, paper)
+    return found
 
 
 def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None):

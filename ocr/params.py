@@ -16,6 +16,12 @@ class FrontEndParams:
     ----------
     work_side : int
         Pages are processed on a copy whose longer side is at most this (px).
+    min_letter_height : float
+        A page whose letters (the reference letter height of a first pass) are
+        shorter than this (px) is read again on a copy enlarged so they are this
+        tall, its longer side at most ``work_side``: small writing (a thumbnail,
+        a screenshot) has strokes a pixel wide, which the background and
+        hysteresis passes break.
     pre_blur : float
         Gaussian sigma (px of the working copy) before binarisation.
     background_strokes : float
@@ -180,6 +186,7 @@ class FrontEndParams:
     """
 
     work_side: int = 2000
+    min_letter_height: float = 32.0
     pre_blur: float = 1.0
     background_strokes: float = 3.0
     seed_noise: float = 6.0

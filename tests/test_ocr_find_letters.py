@@ -258,3 +258,14 @@ def test_closing_block_by_block_equals_the_whole_mask(radius):
     whole = ndi.binary_closing(np.pad(ink, pad), structure=morphology.disk(radius))[pad:-pad, pad:-pad]
     assert np.array_equal(close_gaps(ink, radius), whole)
     assert (whole & ~ink).any()
+
+
+def test_small_writing_is_found_again_on_an_enlarged_copy():
+    from ocr.find_letters import locate
+
+    small = text_page([["THE", "LIFT"]], h=16)                        # letters about 18 px tall
+    found = locate(small, DEFAULT)
+    assert found.scale == pytest.approx(32 / 18, rel=0.05)
+    assert found.ink.shape == (round(small.shape[0] * found.scale), round(small.shape[1] * found.scale))
+    assert locate(small, DEFAULT.with_(min_letter_height=0)).scale == 1.0
+    assert locate(text_page([["THE", "LIFT"]], h=40), DEFAULT).scale == 1.0   # 44 px: as it is

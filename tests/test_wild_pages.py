@@ -90,3 +90,16 @@ def test_a_sheet_under_blue_light_on_a_desk_is_paper_where_the_light_is_bluest(r
     desk.paste(sheet, ((page.width - sheet.width) // 2, (page.height - sheet.height) // 3))
     assert reader.read(np.asarray(desk))[0].text == (   # as the photo itself reads: its bluest part is paper
         "HI, MY NAME 15 RAGHHV BANSAL\nTHIS IS THE TEST FOR\nIMAGE PROCESSING\nHAVE A LOVELY DAY")
+
+
+def test_a_thumbnail_of_a_page_is_read_on_an_enlarged_copy(reader, wild_dir):
+    from PIL import Image, ImageOps
+
+    page = ImageOps.exif_transpose(Image.open(wild_dir / "photo_ruled_shadow.jpeg")).convert("RGB")
+    small = np.asarray(page.resize((page.width // 8, page.height // 8), Image.Resampling.BILINEAR))   # 390 x 520
+    reading = reader.read(small)[0]
+    assert reading.text == "HELLO EVERYONE\nWELCOME TO EARTH"      # letters 17 px tall: read at 32 px
+    boxes = np.array([c.box for line in reading.result.lines for w in line.words for c in w.chars])
+    assert boxes.min() >= 0 and boxes[:, 2].max() <= small.shape[0] and boxes[:, 3].max() <= small.shape[1]
+    assert 12 <= np.median(boxes[:, 2] - boxes[:, 0]) <= 22                 # boxes in the thumbnail's pixels
+    assert Reader("cnn", params=DEFAULT.with_(min_letter_height=0)).read(small)[0].text != reading.text
