@@ -232,10 +232,15 @@ class Located:
 def locate(image, params=DEFAULT):
     """Letters and marks on the working copy of a page image.
 
+    The working copy is the page reduced to ``params.work_side``, or, when its
+    letters are shorter than ``params.min_letter_height``, enlarged so they are
+    that tall (up to ``work_side``) and searched again.
+
     Parameters
     ----------
     image : (H, W) or (H, W, C) array
         Grey or RGB page of any size and dtype, dark ink on light paper.
+    params : FrontEndParams
 
     Returns
     -------
