@@ -71,11 +71,44 @@ def local_background(channel, block, radius):
     ch, cw = -(-h // block), -(-w // block)
     padded = np.pad(np.asarray(channel, np.float32), ((0, ch * block - h), (0, cw * block - w)), mode="edge")
     coarse = padded.reshape(ch, block, cw * block).max(axis=1).reshape(ch, cw, block).max(axis=2)
-    coarse = ndi.grey_closing(coarse, footprint=morphology.disk(max(1, int(radius))))
+    coarse = disk_grey_closing(coarse, max(1, int(radius)))
     coarse = ndi.gaussian_filter(coarse, sigma=1.0, mode="nearest")
     up = Image.fromarray(np.ascontiguousarray(coarse, np.float32), mode="F").resize((cw * block, ch * block),
                                                                                    Image.Resampling.BILINEAR)
     return np.asarray(up)[:h, :w]
+
+
+def disk_grey_closing(image, radius):
+    """Grey closing of a 2-D image with ``skimage.morphology.disk(radius)``, edges reflected.
+
+    The same values as ``ndi.grey_closing(image, footprint=disk(radius))``: the
+    disk is taken as its rows, so each dilation and erosion is one 1-D maximum
+    (minimum) filter per row width and a maximum (minimum) over the rows' shifts.
+
+    Parameters
+    ----------
+    image : (H, W) float array
+    radius : int
+
+    Returns
+    -------
+    (H, W) array
+    """
+    rows = [(dy, int(count) // 2) for dy, count in enumerate(morphology.disk(radius).sum(axis=1))]
+    dilated = _disk_extreme(np.asarray(image), radius, rows, ndi.maximum_filter1d, np.maximum)
+    return _disk_extreme(dilated, radius, rows, ndi.minimum_filter1d, np.minimum)
+
+
+def _disk_extreme(image, radius, rows, filter1d, pick):
+    """Maximum (or minimum) of ``image`` over a disk given as ``rows`` of ``(dy, half-width)``."""
+    h, w = image.shape
+    padded = np.pad(image, radius, mode="symmetric")
+    spans = {half: filter1d(padded, size=2 * half + 1, axis=1) for half in {half for _, half in rows}}
+    out = None
+    for dy, half in rows:
+        shifted = spans[half][dy:dy + h, radius:radius + w]
+        out = shifted.copy() if out is None else pick(out, shifted, out=out)
+    return out
 
 
 def ink_contrast(channels, block, radius, return_paper=False):

@@ -276,3 +276,19 @@ def test_turns_are_compared_on_crops_that_are_not_deskewed():
     assert len(batches) == 1
     np.testing.assert_array_equal(batches[0][:len(found.boxes)], upright)
     np.testing.assert_array_equal(batches[0][len(found.boxes):2 * len(found.boxes)], turn_rows(upright, 1))
+
+
+@pytest.mark.parametrize("shape", [(5, 7), (60, 45), (400, 360)])
+def test_disk_closing_by_rows_equals_scipys_grey_closing(shape):
+    from skimage import morphology
+
+    from ocr.ink import disk_grey_closing
+
+    rng = np.random.default_rng(sum(shape))
+    image = rng.random(shape).astype(np.float32)
+    image[: shape[0] // 3] *= 0.2                                      # a dark band reaching the edge
+    for radius in (1, 2, 3, 7, 9):
+        expected = ndi.grey_closing(image, footprint=morphology.disk(radius))
+        got = disk_grey_closing(image, radius)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
