@@ -32,7 +32,6 @@ COMMON_RANK = 10000
 """A word is common when it is among this many most frequent words of the lexicon (the English list's tail
 holds abbreviations and names such as UST, ERS, HT that an engine's misreading easily spells)."""
 LETTERS = re.compile("[A-Z]+")
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class LexiconError(OCRError):
