@@ -24,10 +24,8 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image, ImageOps  # noqa: E402
 
 from ocr.api import Reader  # noqa: E402
-from ocr.evaluate import cer  # noqa: E402
+from ocr.evaluate import cer, page_pairs  # noqa: E402
 from ocr.params import DEFAULT  # noqa: E402
-
-PAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def parse_args(argv=None):
@@ -66,16 +64,15 @@ def parameter_sets(settings):
 
 def main(argv=None):
     args = parse_args(argv)
-    pages = sorted(p for folder in args.folders for p in Path(folder).iterdir()
-                   if p.suffix.lower() in PAGE_SUFFIXES and p.with_suffix(".txt").is_file())
+    pages = sorted(pair for folder in args.folders for pair in page_pairs(folder))
     if not pages:
         sys.exit("no page images with .txt truths in " + ", ".join(args.folders))
     sets = parameter_sets(args.settings)
     print("params page " + " ".join([f"turn{a:+g}" for a in args.angles] + [f"1/{n}" for n in args.shrink]))
     for label, params in sets:
         reader = Reader("cnn", params=params)
-        for path in pages:
-            truth = path.with_suffix(".txt").read_text()
+        for path, truth_path in pages:
+            truth = truth_path.read_text()
             page = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
             page.thumbnail((args.side, args.side))
             copies = [turned(page, a, args.surround) for a in args.angles] + [shrunk(page, n) for n in args.shrink]
