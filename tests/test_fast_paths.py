@@ -292,3 +292,37 @@ def test_disk_closing_by_rows_equals_scipys_grey_closing(shape):
         got = disk_grey_closing(image, radius)
         assert got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 40_000, 1e12])
+def test_convolution_in_chunks_equals_the_whole_batch_and_a_direct_sum(chunk_bytes):
+    from training.numpy_inference import conv3x3
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((7, 6, 5, 4)).astype(np.float32)
+    weight = rng.standard_normal((3, 4, 3, 3)).astype(np.float32)
+    bias = rng.standard_normal(3).astype(np.float32)
+    padded = np.pad(x.astype(np.float64), ((0, 0), (1, 1), (1, 1), (0, 0)))
+    direct = sum(np.einsum("nhwc,oc->nhwo", padded[:, dy:dy + 6, dx:dx + 5], weight[:, :, dy, dx])
+                 for dy in range(3) for dx in range(3)) + bias
+    got = conv3x3(x, weight, bias, chunk_bytes=chunk_bytes)
+    assert got.shape == (7, 6, 5, 3) and got.dtype == np.float32
+    np.testing.assert_allclose(got, direct, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(got, conv3x3(x, weight, bias, chunk_bytes=np.inf), rtol=1e-6, atol=1e-6)
+
+
+def test_a_batch_whose_im2col_outgrows_the_chunk_is_convolved_a_few_images_at_a_time(monkeypatch):
+    import training.numpy_inference as numpy_inference
+
+    sizes, convolve = [], numpy_inference.conv3x3
+
+    def spy(x, *args, **kwargs):
+        sizes.append(len(x))
+        return convolve(x, *args, **kwargs)
+
+    monkeypatch.setattr(numpy_inference, "conv3x3", spy)
+    x = np.zeros((16, 32, 32, 32), np.float32)
+    numpy_inference.conv3x3(x, np.zeros((8, 32, 3, 3), np.float32), np.zeros(8, np.float32))
+    per_image = 32 * 32 * 9 * 32 * 4
+    assert sizes[0] == 16 and max(sizes[1:]) == numpy_inference.CHUNK_BYTES // per_image
+    assert sum(sizes[1:]) == 16
