@@ -107,7 +107,9 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
     and its better read letters read confidently (``orientation_confidence``). A page whose
     letters already read so confidently as they stand that no turn could beat
     them by the margin (every score is at most 0) is not turned, and the other
-    turns are not read.
+    turns are not read; nor is a page whose first ``orientation_first`` letters
+    read far better upright than in any other turn (``orientation_lead``) read
+    in turns on the rest of its sample.
 
     Parameters
     ----------
@@ -120,6 +122,11 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
     pick = sample_letters(boxes, params.orientation_sample)
     if reading is not None and len(pick) and _mean_log_confidence(reading[pick]) > -params.orientation_margin:
         return 0
+    if params.orientation_first < len(pick):
+        first, _ = orientation_scores(binary, boxes, classifier,
+                                      params.with_(orientation_sample=params.orientation_first), upright)
+        if first[0] - first[1:].max() >= params.orientation_lead:
+            return 0
     scores, trimmed = orientation_scores(binary, boxes, classifier, params, upright)
     best = int(np.argmax(scores))
     if (best and scores[best] - scores[0] >= params.orientation_margin

@@ -101,6 +101,39 @@ def test_a_confident_upright_reading_skips_the_other_turns():
     assert len(reader.batches) == 1 and len(reader.batches[0]) == 4 * len(found.boxes)
 
 
+
+class ReadsOnlyUpright(Counting):
+    """Reads the page's own upright crops as a fairly sure X, anything else (a turned crop) as noise."""
+
+    def __init__(self, upright_rows):
+        super().__init__()
+        self.upright = {row.tobytes() for row in np.asarray(upright_rows)}
+
+    def predict_proba(self, rows):
+        self.batches.append(np.asarray(rows).copy())
+        probs = np.full((len(rows), 36), 1 / 36)
+        known = np.array([row.tobytes() in self.upright for row in np.asarray(rows)], bool)
+        probs[known] = 0.2 / 35
+        probs[known, 23] = 0.8
+        return probs
+
+
+def test_turns_are_read_on_a_first_few_letters_and_the_rest_only_when_upright_does_not_lead():
+    page = text_page([["HELT", "FEZ", "LIFT"], ["THE", "FELT", "HILT"], ["LEFT", "ZEF", "TILE"]])
+    found = locate(page)
+    rows = normalise_crops(found.binary, found.boxes)
+    n, first = len(found.boxes), DEFAULT.orientation_first
+    assert n > first
+    reader = ReadsOnlyUpright(rows)
+    fairly_sure = reader.predict_proba(rows)
+    reader.batches.clear()
+    assert detect_orientation(found.binary, found.boxes, reader, upright=(rows, fairly_sure), reading=fairly_sure) == 0
+    assert [len(b) for b in reader.batches] == [3 * first]
+    unsure = np.full((n, 36), 1 / 36)
+    reader = Unsure()
+    assert detect_orientation(found.binary, found.boxes, reader, upright=(rows, unsure), reading=unsure) == 0
+    assert [len(b) for b in reader.batches] == [3 * first, 3 * n]
+
 def _long_runs_everywhere(ink, length, span, fill):
     """The rule search over every row and the whole page (the reference for the banded search)."""
     h, w = ink.shape
