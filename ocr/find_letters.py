@@ -17,7 +17,7 @@ from skimage import filters, measure, morphology, transform
 from training.glyph import ink_blocks
 
 from .decode import enlarge, reduce_to_side
-from .ink import binarise_channels, to_channels
+from .ink import binarise_channels, channel_mean, to_channels
 from .params import DEFAULT
 from .rules import remove_rules
 
@@ -100,7 +100,7 @@ def binarise(image, params=DEFAULT):
     channels = to_channels(image)
     if params.pre_blur:
         channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
-    mask = paper_mask(channels.mean(axis=2))
+    mask = paper_mask(channel_mean(channels))
     ink, loose, stroke, contrast, paper = binarise_channels(channels, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose, contrast)
     return ink, scale, stroke, contrast, paper

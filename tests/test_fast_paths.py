@@ -359,3 +359,30 @@ def test_a_batch_whose_im2col_outgrows_the_chunk_is_convolved_a_few_images_at_a_
     per_image = 32 * 32 * 9 * 32 * 4
     assert sizes[0] == 16 and max(sizes[1:]) == numpy_inference.CHUNK_BYTES // per_image
     assert sum(sizes[1:]) == 16
+
+
+@pytest.mark.parametrize("shape", [(7, 5, 3), (120, 90, 3), (40, 30, 1)])
+def test_channel_mean_plane_by_plane_equals_numpys_mean(shape):
+    from ocr.ink import channel_mean
+
+    channels = np.random.default_rng(shape[0]).random(shape).astype(np.float32)
+    got = channel_mean(channels)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, channels.mean(axis=2))
+
+
+def test_maximum_filter_in_the_ink_blocks_equals_the_whole_page_filter_there():
+    from ocr.ink import maximum_filter_at
+
+    rng = np.random.default_rng(5)
+    image = rng.random((300, 260)).astype(np.float32)
+    where = np.zeros(image.shape, bool)
+    where[:3, :4] = True                                              # a corner: windows reflected at the edge
+    where[150, 20:240] = True                                         # a rule
+    where[-5:, 100:104] = True
+    where |= rng.random(image.shape) > 0.997
+    for size in (1, 3, 9, 25):
+        full = ndi.maximum_filter(image, size=size)
+        got = maximum_filter_at(image, where, size)
+        np.testing.assert_array_equal(got[where], full[where])
+        assert np.isinf(got[~where]).any()
