@@ -162,6 +162,8 @@ def _decode_frame(frame, max_pixels, refuse_pixels, max_side=None):
     orientation = frame.getexif().get(0x0112, 1)
     swapped = orientation in (5, 6, 7, 8)
     original_shape = (width, height) if swapped else (height, width)
+    if upright.mode in ("L", "RGB"):
+        return np.asarray(_fit_image(upright, max_pixels, max_side)), original_shape
     image = array_to_uint8(_pixels(upright), "image")
     return _fit(image, max_pixels, max_side)[0], original_shape
 
@@ -277,11 +279,19 @@ def _fit(image, max_pixels, max_side=None):
     Reduced with Pillow's anti-aliasing bilinear filter (its support widened by the factor).
     """
     height, width = image.shape[:2]
+    if _reduction(height, width, max_pixels, max_side) <= 1:
+        return image, (height, width)
+    return np.asarray(_fit_image(Image.fromarray(image), max_pixels, max_side)), (height, width)
+
+
+def _fit_image(img, max_pixels, max_side=None):
+    """A PIL image downscaled as :func:`_fit` downscales an array (the same pixels, without a round trip)."""
+    width, height = img.size
     factor = _reduction(height, width, max_pixels, max_side)
     if factor <= 1:
-        return image, (height, width)
+        return img
     size = (max(1, int(width / factor)), max(1, int(height / factor)))
-    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)), (height, width)
+    return img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
 
 
 def _pdf_pages(data, name, max_pixels, dpi, max_side=None):

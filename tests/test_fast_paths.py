@@ -386,3 +386,16 @@ def test_maximum_filter_in_the_ink_blocks_equals_the_whole_page_filter_there():
         got = maximum_filter_at(image, where, size)
         np.testing.assert_array_equal(got[where], full[where])
         assert np.isinf(got[~where]).any()
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_a_file_is_downscaled_as_its_decoded_array_would_be(tmp_path, mode):
+    rng = np.random.default_rng(11)
+    pixels = rng.integers(0, 256, (900, 1300, 3) if mode == "RGB" else (900, 1300), dtype=np.uint8)
+    path = tmp_path / "page.png"
+    Image.fromarray(pixels, mode).save(path)
+    from_file = next(iter(decode_pages(path, max_side=500)))
+    from_array = next(iter(decode_pages(pixels, max_side=500)))
+    assert from_file.image.shape[:2] == (346, 500)
+    np.testing.assert_array_equal(from_file.image, from_array.image)
+    assert from_file.scale == from_array.scale and from_file.original_shape == from_array.original_shape
