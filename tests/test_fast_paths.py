@@ -247,14 +247,15 @@ def test_weights_only_reader_refuses_other_objects(tmp_path):
 
 
 @pytest.mark.slow
-def test_read_command_never_imports_torch(tmp_path):
+def test_read_command_never_imports_torch_nor_the_pdf_writer(tmp_path):
     page = tmp_path / "page.png"
     Image.fromarray((text_page([["HELT"]]) * 255).astype(np.uint8)).save(page)
     code = ("import runpy, sys\n"
             "sys.argv = ['cli.py', 'read', sys.argv[1]]\n"
             "try:\n    runpy.run_path('cli.py', run_name='__main__')\n"
             "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "assert 'torch' not in sys.modules, 'torch was imported'\n")
+            "assert 'torch' not in sys.modules, 'torch was imported'\n"
+            "assert 'reportlab' not in sys.modules, 'reportlab was imported'\n")
     done = subprocess.run([sys.executable, "-c", code, str(page)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.strip()

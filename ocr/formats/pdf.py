@@ -1,10 +1,11 @@
-"""Searchable PDF: each page image with an invisible text layer (render mode 3) at the words' positions."""
+"""Searchable PDF: each page image with an invisible text layer (render mode 3) at the words' positions.
+
+ReportLab is imported when a PDF is written, not when the formats are listed
+(it would add 40 ms to every ``read``).
+"""
 import io
 
 from PIL import Image
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas
 
 from ..boxes import box_of
 from ..decode import PDF_DPI
@@ -17,6 +18,10 @@ INVISIBLE = 3
 
 def render(pages, dpi=PDF_DPI):
     """PDF bytes, one PDF page per page; ``dpi`` original pixels per inch sets the page size in points."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, invariant=1)
     pdf.setCreator(f"{SOFTWARE} {VERSION}")
