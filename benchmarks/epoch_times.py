@@ -22,19 +22,15 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from threadpoolctl import threadpool_info, threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import nn  # noqa: E402
+from training.blas_threads import ThreadLimitError, limit_blas_threads  # noqa: E402
 from training.data import load_split  # noqa: E402
 from training.torch_models import TorchMLP  # noqa: E402
 from training.train_torch import train_torch  # noqa: E402
-
-
-class ThreadLimitError(RuntimeError):
-    """The BLAS thread count could not be set."""
 
 
 def positive_int(text):
@@ -58,14 +54,9 @@ def parse_args(argv=None):
 
 
 def limit_threads(n):
-    """Limit every BLAS library threadpoolctl finds to ``n`` threads, and torch to ``n`` threads.
+    """Limit BLAS (:func:`training.blas_threads.limit_blas_threads`) and torch to ``n`` threads.
 
-    threadpoolctl sees only the libraries loaded so far (reading the data loads SciPy's
-    OpenBLAS beside NumPy's), so call it once they are all loaded.
-
-    Parameters
-    ----------
-    n : int
+    Call it once the data is read: reading it loads SciPy's OpenBLAS beside NumPy's.
 
     Returns
     -------
@@ -75,16 +66,8 @@ def limit_threads(n):
     Raises
     ------
     ThreadLimitError
-        threadpoolctl finds no BLAS library, or one still reports another thread count.
     """
-    limiter = threadpool_limits(limits=n, user_api="blas")
-    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
-    if not blas:
-        raise ThreadLimitError("threadpoolctl found no BLAS library to limit, so BLAS threads cannot be set")
-    stray = [f"{lib['internal_api']} ({lib['filepath']}) has {lib['num_threads']}"
-             for lib in blas if lib["num_threads"] != n]
-    if stray:
-        raise ThreadLimitError(f"BLAS threads not limited to {n}: " + "; ".join(stray))
+    limiter = limit_blas_threads(n)
     torch.set_num_threads(n)
     return limiter
 

@@ -145,18 +145,16 @@ def big_page_peak_mb(source):
 
 def main(argv=None):
     args = parse_args(argv)
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(args.threads)
     import torch
+    from threadpoolctl import threadpool_info
 
-    torch.set_num_threads(args.threads)
     from ocr.api import Reader
     from ocr.decode import decode_pages
     from ocr.find_letters import locate
     from ocr.lexicon import DEFAULT_LEXICON
     from ocr.page import DEFAULT_ENGINE, read_page
     from ocr.params import DEFAULT
+    from training.blas_threads import ThreadLimitError, limit_blas_threads
     from training.classifier import load_classifier
 
     classifier = load_classifier(args.model)
@@ -166,6 +164,12 @@ def main(argv=None):
     side = DEFAULT.work_side
     rows = []
     lower_bound(pages[0], classifier, side)
+    read_page(next(iter(decode_pages(pages[0], max_side=side))).image, classifier, **options)
+    try:
+        limit_blas_threads(args.threads)
+    except ThreadLimitError as err:
+        sys.exit(f"page_speed.py: error: {err}")
+    torch.set_num_threads(args.threads)
     for path in pages:
         def decode():
             return next(iter(decode_pages(path, max_side=side)))
@@ -182,6 +186,7 @@ def main(argv=None):
               f"{low_wall:5.2f} wall ({crops} crops) | x{read_cpu / max(low_cpu, 1e-9):.1f}", flush=True)
     summary = {key: statistics.median(r[key] for r in rows)
                for key in ("read_cpu", "read_wall", "lower_bound_cpu", "lower_bound_wall", "ratio_cpu")}
+    summary["blas_threads"] = sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
     print(f"median per page: read {summary['read_cpu']:.2f} s cpu, {summary['read_wall']:.2f} s wall; lower bound "
           f"{summary['lower_bound_cpu']:.2f} s cpu, {summary['lower_bound_wall']:.2f} s wall; "
           f"read / lower bound x{summary['ratio_cpu']:.1f} (threads {args.threads})")

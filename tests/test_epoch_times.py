@@ -8,6 +8,7 @@ import torch
 from threadpoolctl import threadpool_info
 
 import nn
+from training import blas_threads
 from training.torch_models import TorchMLP
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "epoch_times.py"
@@ -30,27 +31,27 @@ def torch_threads():
     torch.set_num_threads(n)
 
 
-def blas_threads():
+def blas_thread_counts():
     return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
 
 
 def test_limit_threads_sets_blas_and_torch(epoch_times, torch_threads):
-    before = blas_threads()
+    before = blas_thread_counts()
     assert before, "numpy's BLAS should be visible to threadpoolctl"
     want = 2 if set(before) == {1} else 1
     torch.set_num_threads(3 - want)
     limiter = epoch_times.limit_threads(want)
     try:
-        assert blas_threads() == [want] * len(before)
+        assert blas_thread_counts() == [want] * len(before)
         assert torch.get_num_threads() == want
     finally:
         limiter.restore_original_limits()
-    assert blas_threads() == before
+    assert blas_thread_counts() == before
 
 
 def test_no_blas_found_is_a_one_line_error(epoch_times, monkeypatch):
-    monkeypatch.setattr(epoch_times, "threadpool_limits", lambda **kwargs: None)
-    monkeypatch.setattr(epoch_times, "threadpool_info", lambda: [{"user_api": "openmp", "num_threads": 2}])
+    monkeypatch.setattr(blas_threads, "threadpool_limits", lambda **kwargs: None)
+    monkeypatch.setattr(blas_threads, "threadpool_info", lambda: [{"user_api": "openmp", "num_threads": 2}])
     with pytest.raises(epoch_times.ThreadLimitError, match=f"^{NO_BLAS}$"):
         epoch_times.limit_threads(1)
     monkeypatch.setattr(epoch_times, "load_split", lambda split, data_dir: None)
@@ -60,8 +61,8 @@ def test_no_blas_found_is_a_one_line_error(epoch_times, monkeypatch):
 
 
 def test_limit_that_did_not_take_is_an_error(epoch_times, monkeypatch):
-    monkeypatch.setattr(epoch_times, "threadpool_limits", lambda **kwargs: None)
-    monkeypatch.setattr(epoch_times, "threadpool_info", lambda: [
+    monkeypatch.setattr(blas_threads, "threadpool_limits", lambda **kwargs: None)
+    monkeypatch.setattr(blas_threads, "threadpool_info", lambda: [
         {"user_api": "blas", "internal_api": "openblas", "filepath": "/lib/a.so", "num_threads": 1},
         {"user_api": "blas", "internal_api": "mkl", "filepath": "/lib/b.so", "num_threads": 4}])
     with pytest.raises(epoch_times.ThreadLimitError) as err:
