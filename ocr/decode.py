@@ -162,7 +162,7 @@ def _decode_frame(frame, max_pixels, refuse_pixels, max_side=None):
     orientation = frame.getexif().get(0x0112, 1)
     swapped = orientation in (5, 6, 7, 8)
     original_shape = (width, height) if swapped else (height, width)
-    if upright.mode in ("L", "RGB"):
+    if upright.mode in ("L", "RGB") and min(upright.size) >= 2:
         return np.asarray(_fit_image(upright, max_pixels, max_side)), original_shape
     image = array_to_uint8(_pixels(upright), "image")
     return _fit(image, max_pixels, max_side)[0], original_shape

@@ -134,6 +134,38 @@ def test_turns_are_read_on_a_first_few_letters_and_the_rest_only_when_upright_do
     assert detect_orientation(found.binary, found.boxes, reader, upright=(rows, unsure), reading=unsure) == 0
     assert [len(b) for b in reader.batches] == [3 * first, 3 * n]
 
+
+class ReadsBestInTurn(Counting):
+    """Reads the page's crops fairly surely upright, surely in turn ``k``, not at all in the other turns."""
+
+    def __init__(self, upright_rows, k):
+        super().__init__()
+        self.upright = {row.tobytes() for row in np.asarray(upright_rows, np.float32)}
+        self.turned = {row.tobytes() for row in np.asarray(turn_rows(upright_rows, k), np.float32)}
+
+    def predict_proba(self, rows):
+        self.batches.append(np.asarray(rows).copy())
+        probs = np.full((len(rows), 36), 1 / 36)
+        for i, row in enumerate(np.asarray(rows, np.float32)):
+            sure = 0.99 if row.tobytes() in self.turned else 0.8 if row.tobytes() in self.upright else None
+            if sure is not None:
+                probs[i] = (1 - sure) / 35
+                probs[i, 23] = sure
+        return probs
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_a_turn_that_reads_better_than_upright_on_the_first_letters_is_read_on_the_whole_sample(k):
+    page = text_page([["LEFT", "FELT", "VET"], ["LET", "KEEL", "FELT"], ["LEFT", "VEE", "TEK"]])
+    found = locate(page)
+    rows = normalise_crops(found.binary, found.boxes)
+    assert len(found.boxes) > DEFAULT.orientation_first
+    reader = ReadsBestInTurn(rows, k)
+    fairly_sure = reader.predict_proba(rows)
+    reader.batches.clear()
+    assert detect_orientation(found.binary, found.boxes, reader, upright=(rows, fairly_sure), reading=fairly_sure) == k
+    assert [len(b) for b in reader.batches] == [3 * DEFAULT.orientation_first, 3 * len(found.boxes)]
+
 def _long_runs_everywhere(ink, length, span, fill):
     """The rule search over every row and the whole page (the reference for the banded search)."""
     h, w = ink.shape
@@ -328,7 +360,7 @@ def test_disk_closing_by_rows_equals_scipys_grey_closing(shape):
         np.testing.assert_array_equal(got, expected)
 
 
-@pytest.mark.parametrize("chunk_bytes", [1, 40_000, 1e12])
+@pytest.mark.parametrize("chunk_bytes", [1, 3 * 6 * 5 * 9 * 4 * 4, 1e12])                  # one image, three, all
 def test_convolution_in_chunks_equals_the_whole_batch_and_a_direct_sum(chunk_bytes):
     from training.numpy_inference import conv3x3
 
@@ -390,13 +422,47 @@ def test_maximum_filter_in_the_ink_blocks_equals_the_whole_page_filter_there():
 
 
 @pytest.mark.parametrize("mode", ["RGB", "L"])
-def test_a_file_is_downscaled_as_its_decoded_array_would_be(tmp_path, mode):
+@pytest.mark.parametrize("shape", [(900, 1300), (1300, 900)])
+def test_a_file_is_downscaled_as_its_decoded_array_would_be(tmp_path, mode, shape):
     rng = np.random.default_rng(11)
-    pixels = rng.integers(0, 256, (900, 1300, 3) if mode == "RGB" else (900, 1300), dtype=np.uint8)
+    pixels = rng.integers(0, 256, shape + ((3,) if mode == "RGB" else ()), dtype=np.uint8)
     path = tmp_path / "page.png"
     Image.fromarray(pixels, mode).save(path)
-    from_file = next(iter(decode_pages(path, max_side=500)))
-    from_array = next(iter(decode_pages(pixels, max_side=500)))
-    assert from_file.image.shape[:2] == (346, 500)
-    np.testing.assert_array_equal(from_file.image, from_array.image)
-    assert from_file.scale == from_array.scale and from_file.original_shape == from_array.original_shape
+    from_file = next(iter(decode_pages(path, max_side=300)))                # over 4x: Pillow reduces first
+    from_array = next(iter(decode_pages(pixels, max_side=300)))
+    size = (300, 207) if shape[1] > shape[0] else (207, 300)
+    expected = np.asarray(Image.fromarray(pixels, mode).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0))
+    np.testing.assert_array_equal(from_file.image, expected)
+    np.testing.assert_array_equal(from_array.image, expected)
+    assert from_file.scale == from_array.scale and from_file.original_shape == from_array.original_shape == shape
+
+
+@pytest.mark.parametrize("mode", ["P", "1", "RGBA"])
+def test_files_outside_the_fast_path_decode_to_their_converted_pixels(tmp_path, mode):
+    rng = np.random.default_rng(12)
+    image = Image.fromarray(rng.integers(0, 256, (60, 80, 3), dtype=np.uint8)).convert(mode)
+    image.save(tmp_path / "page.png")
+    expected = {"P": image.convert("RGB"), "1": image.convert("L"), "RGBA": image.convert("RGB")}[mode]
+    np.testing.assert_array_equal(next(iter(decode_pages(tmp_path / "page.png"))).image, np.asarray(expected))
+
+
+@pytest.mark.parametrize("size", [(50, 1), (1, 50), (3000, 1)])
+def test_a_file_one_pixel_wide_or_tall_is_refused(tmp_path, size):
+    from ocr.errors import ImageError
+
+    Image.new("L", size, 200).save(tmp_path / "sliver.png")
+    with pytest.raises(ImageError, match="not a readable image"):
+        list(decode_pages(tmp_path / "sliver.png", max_side=2000))
+
+
+
+def test_to_channels_scales_every_integer_type_and_clips_signed_ones():
+    from ocr.ink import to_channels
+
+    np.testing.assert_array_equal(to_channels(np.array([[0, 255]], np.uint8))[..., 0], [[0.0, 1.0]])
+    np.testing.assert_array_equal(to_channels(np.array([[0, 65535]], np.uint16))[..., 0], [[0.0, 1.0]])
+    signed = to_channels(np.array([[-5, 0, 32767]], np.int16))[..., 0]
+    np.testing.assert_array_equal(signed, [[0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(to_channels(np.array([[True, False]]))[..., 0], [[1.0, 0.0]])
+    for channels in (to_channels(np.zeros((2, 3, 3), np.uint8)), to_channels(np.zeros((2, 3), np.int32))):
+        assert channels.dtype == np.float32
