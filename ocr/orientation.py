@@ -61,7 +61,7 @@ def _mean_log_confidence(probs, trim=0.0):
     return float(np.mean(logs[int(trim * len(logs)):]))
 
 
-def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None):
+def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None, known=None):
     """Mean log-confidence of the classifier on sample letters in each quarter turn.
 
     Confidence counts letter/digit twins together (:func:`~ocr.recognise.lookalike_confidence`):
@@ -77,6 +77,10 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None):
     upright : ((K, 1024), (K, 36)) arrays, optional
         Rows of all ``boxes`` normalised without rotation and their
         probabilities, when already computed.
+    known : dict, optional
+        Box index -> ``(4, 36)`` probabilities of its four turns, from an
+        earlier call on the same page: those letters are not read again, and
+        the letters read here are added.
 
     Returns
     -------
@@ -89,13 +93,17 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None):
     pick = sample_letters(boxes, params.orientation_sample)
     if len(pick) == 0:
         return np.zeros(4), np.zeros(4)
-    if upright is not None:
-        rows, turns = upright[0][pick], (1, 2, 3)
-        parts = [upright[1][pick]]
-    else:
-        rows, turns, parts = normalise_crops(binary, boxes[pick]), (0, 1, 2, 3), []
-    probs = predict_proba(np.concatenate([turn_rows(rows, k) for k in turns]), classifier)
-    parts += np.split(probs, len(turns))
+    known = {} if known is None else known
+    todo = np.array([i for i in pick.tolist() if i not in known], int)
+    if len(todo):
+        if upright is not None:
+            rows, turns, parts = upright[0][todo], (1, 2, 3), [upright[1][todo]]
+        else:
+            rows, turns, parts = normalise_crops(binary, boxes[todo]), (0, 1, 2, 3), []
+        probs = predict_proba(np.concatenate([turn_rows(rows, k) for k in turns]), classifier)
+        parts += np.split(probs, len(turns))
+        known.update(zip(todo.tolist(), np.stack(parts, axis=1)))
+    parts = np.stack([known[i] for i in pick.tolist()], axis=1)
     return (np.array([_mean_log_confidence(p) for p in parts]),
             np.array([_mean_log_confidence(p, params.orientation_trim) for p in parts]))
 
@@ -109,7 +117,7 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
     them by the margin (every score is at most 0) is not turned, and the other
     turns are not read; nor is a page whose first ``orientation_first`` letters
     read far better upright than in any other turn (``orientation_lead``) read
-    in turns on the rest of its sample.
+    in turns on the rest of its sample (otherwise those letters are not read twice).
 
     Parameters
     ----------
@@ -122,12 +130,13 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
     pick = sample_letters(boxes, params.orientation_sample)
     if reading is not None and len(pick) and _mean_log_confidence(reading[pick]) > -params.orientation_margin:
         return 0
+    known = {}
     if params.orientation_first < len(pick):
         first, _ = orientation_scores(binary, boxes, classifier,
-                                      params.with_(orientation_sample=params.orientation_first), upright)
+                                      params.with_(orientation_sample=params.orientation_first), upright, known)
         if first[0] - first[1:].max() >= params.orientation_lead:
             return 0
-    scores, trimmed = orientation_scores(binary, boxes, classifier, params, upright)
+    scores, trimmed = orientation_scores(binary, boxes, classifier, params, upright, known)
     best = int(np.argmax(scores))
     if (best and scores[best] - scores[0] >= params.orientation_margin
             and trimmed[best] >= np.log(params.orientation_confidence)):
