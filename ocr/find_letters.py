@@ -17,7 +17,7 @@ from skimage import filters, measure, morphology, transform
 from training.glyph import ink_blocks
 
 from .decode import enlarge, reduce_to_side
-from .ink import binarise_channels, channel_mean, to_channels
+from .ink import binarise_planes, blur_planes, channel_mean, to_planes
 from .params import DEFAULT
 from .rules import remove_rules
 
@@ -97,11 +97,11 @@ def binarise(image, params=DEFAULT):
     image, scale = np.asarray(image), 1.0
     if max(image.shape[:2]) > params.work_side:
         image, scale = reduce_to_side(image, params.work_side)
-    channels = to_channels(image)
+    planes = to_planes(image)
     if params.pre_blur:
-        channels = ndi.gaussian_filter(channels, sigma=(params.pre_blur, params.pre_blur, 0), mode="nearest")
-    mask = paper_mask(channel_mean(channels))
-    ink, loose, stroke, contrast, paper = binarise_channels(channels, mask, params)
+        blur_planes(planes, params.pre_blur)
+    mask = paper_mask(channel_mean(planes))
+    ink, loose, stroke, contrast, paper = binarise_planes(planes, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose, contrast)
     return ink, scale, stroke, contrast, paper
 

@@ -16,8 +16,12 @@ from training.glyph import ink_blocks, stroke_width
 from .params import DEFAULT
 
 
-def to_channels(image):
-    """Float32 channels in ``[0, 1]``.
+def to_planes(image):
+    """Float32 colour planes in ``[0, 1]``, one contiguous ``(H, W)`` plane per channel.
+
+    Every per-channel filter of the page (blur, background, contrast) then
+    runs over contiguous memory, not over every third value of an
+    interleaved ``(H, W, 3)`` array.
 
     Parameters
     ----------
@@ -26,7 +30,7 @@ def to_channels(image):
 
     Returns
     -------
-    channels : (H, W, C) float32 array, ``C`` 1 or 3
+    planes : (C, H, W) float32 array, ``C`` 1 or 3
     """
     image = np.asarray(image)
     if image.ndim == 2:
@@ -35,40 +39,56 @@ def to_channels(image):
         raise ValueError(f"expected a 2-D grey or RGB image, got shape {image.shape}")
     if image.shape[2] in (2, 4):
         image = image[..., : image.shape[2] - 1]
+    image = image.transpose(2, 0, 1)
     if image.dtype == bool:
-        return image.astype(np.float32)
+        return np.ascontiguousarray(image, np.float32)
     if np.issubdtype(image.dtype, np.integer) and np.iinfo(image.dtype).min == 0:
-        out = image.astype(np.float32)
+        out = np.ascontiguousarray(image, np.float32)
         out /= np.float32(np.iinfo(image.dtype).max)
         return out
     if np.issubdtype(image.dtype, np.integer):
-        out = image.astype(np.float32) / np.float32(np.iinfo(image.dtype).max)
+        out = np.ascontiguousarray(image, np.float32) / np.float32(np.iinfo(image.dtype).max)
     else:
-        out = np.nan_to_num(image.astype(np.float32))
+        out = np.nan_to_num(np.ascontiguousarray(image, np.float32))
         top = float(out.max()) if out.size else 1.0
         if top > 1.0:
             out = out / np.float32(top)
     return np.clip(out, 0, 1)
 
 
-def channel_mean(channels):
-    """The mean of the colour channels, the same values as ``channels.mean(axis=2)``.
-
-    Summed plane by plane, left to right as NumPy's mean sums them (a
-    reduction over a 3-long innermost axis is ten times slower).
+def blur_planes(planes, sigma):
+    """Gaussian blur of each ``(H, W)`` plane of ``planes`` (edges repeated), in place.
 
     Parameters
     ----------
-    channels : (H, W, C) float32 array
+    planes : (C, H, W) float32 array
+    sigma : float
+        In px.
+
+    Returns
+    -------
+    planes : the same array
+    """
+    for plane in planes:
+        ndi.gaussian_filter(plane, sigma, mode="nearest", output=plane)
+    return planes
+
+
+def channel_mean(planes):
+    """The mean of the colour planes, the same values as ``planes.mean(axis=0)``.
+
+    Parameters
+    ----------
+    planes : (C, H, W) float32 array
 
     Returns
     -------
     (H, W) float32 array
     """
-    total = channels[..., 0].copy()
-    for c in range(1, channels.shape[2]):
-        total += channels[..., c]
-    total /= np.float32(channels.shape[2])
+    total = planes[0].copy()
+    for plane in planes[1:]:
+        total += plane
+    total /= np.float32(len(planes))
     return total
 
 
@@ -136,7 +156,7 @@ def _disk_extreme(image, radius, rows, filter1d, pick):
     return out
 
 
-def ink_contrast(channels, block, radius, return_paper=False):
+def ink_contrast(planes, block, radius, return_paper=False):
     """Darkening below the local paper, the strongest over the colour channels.
 
     Each channel's darkening ``background - value`` is measured against the
@@ -145,7 +165,7 @@ def ink_contrast(channels, block, radius, return_paper=False):
 
     Parameters
     ----------
-    channels : (H, W, C) float array
+    planes : (C, H, W) float array
     block, radius : int
         See ``local_background``.
     return_paper : bool
@@ -158,9 +178,9 @@ def ink_contrast(channels, block, radius, return_paper=False):
         Only with ``return_paper``: the local paper (or surround) brightness.
     """
     darkening, brightest = None, None
-    for c in range(channels.shape[2]):
-        background = local_background(channels[..., c], block, radius)
-        dark = background - channels[..., c]
+    for plane in planes:
+        background = local_background(plane, block, radius)
+        dark = background - plane
         if darkening is None:
             darkening, brightest = dark, np.array(background, np.float32)
         else:
@@ -251,22 +271,22 @@ def _seeded(contrast, weak, high):
     return seeded[labels]
 
 
-def page_stroke_width(channels, mask, params=DEFAULT):
-    """Median stroke width (px) of the page's ink, from a coarse first pass."""
-    h, w = channels.shape[:2]
+def page_stroke_width(planes, mask, params=DEFAULT):
+    """Median stroke width (px) of the page's ink, from a coarse first pass over its ``(C, H, W)`` planes."""
+    h, w = planes.shape[1:]
     block = max(1, int(round(max(h, w) / 400)))
     radius = max(2, int(round(max(h, w) / block / 60)))
-    contrast = ink_contrast(channels, block, radius)
+    contrast = ink_contrast(planes, block, radius)
     ink, _ = hysteresis_ink(contrast, mask, None, params)
     return max(1.0, stroke_width(ink)) if ink.any() else 1.0
 
 
-def binarise_channels(channels, mask, params=DEFAULT):
+def binarise_planes(planes, mask, params=DEFAULT):
     """Ink mask of a working copy, with the background scaled to the strokes.
 
     Parameters
     ----------
-    channels : (H, W, C) float array, already on the working copy
+    planes : (C, H, W) float array, already on the working copy
     mask : (H, W) bool array
         Paper area.
 
@@ -282,9 +302,9 @@ def binarise_channels(channels, mask, params=DEFAULT):
     paper : (H, W) float32 array
         The local paper brightness, 0..1 (a dark desk around the sheet is dark).
     """
-    stroke = page_stroke_width(channels, mask, params)
+    stroke = page_stroke_width(planes, mask, params)
     block = max(1, int(np.ceil(stroke)))
     radius = max(1, int(np.ceil(params.background_strokes)))
-    contrast, paper = ink_contrast(channels, block, radius, return_paper=True)
+    contrast, paper = ink_contrast(planes, block, radius, return_paper=True)
     ink, loose = hysteresis_ink(contrast, mask, stroke, params)
     return ink, loose, stroke, contrast, paper

@@ -398,14 +398,26 @@ def test_a_batch_whose_im2col_outgrows_the_chunk_is_convolved_a_few_images_at_a_
     assert sum(sizes[1:]) == 16
 
 
-@pytest.mark.parametrize("shape", [(7, 5, 3), (120, 90, 3), (40, 30, 1)])
+@pytest.mark.parametrize("shape", [(3, 7, 5), (3, 120, 90), (1, 40, 30)])
 def test_channel_mean_plane_by_plane_equals_numpys_mean(shape):
     from ocr.ink import channel_mean
 
-    channels = np.random.default_rng(shape[0]).random(shape).astype(np.float32)
-    got = channel_mean(channels)
+    planes = np.random.default_rng(shape[1]).random(shape).astype(np.float32)
+    got = channel_mean(planes)
     assert got.dtype == np.float32
-    np.testing.assert_array_equal(got, channels.mean(axis=2))
+    np.testing.assert_array_equal(got, planes.mean(axis=0))
+
+
+@pytest.mark.parametrize("sigma", [0.7, 1.0, 2.5])
+def test_blurring_plane_by_plane_in_place_equals_the_interleaved_blur(sigma):
+    from ocr.ink import blur_planes, to_planes
+
+    image = np.random.default_rng(3).integers(0, 256, (64, 90, 3), dtype=np.uint8)
+    interleaved = ndi.gaussian_filter(image.astype(np.float32) / np.float32(255), sigma=(sigma, sigma, 0),
+                                      mode="nearest")
+    planes = to_planes(image)
+    assert blur_planes(planes, sigma) is planes
+    np.testing.assert_array_equal(planes, interleaved.transpose(2, 0, 1))
 
 
 def test_maximum_filter_in_the_ink_blocks_equals_the_whole_page_filter_there():
@@ -460,13 +472,16 @@ def test_a_file_one_pixel_wide_or_tall_is_refused(tmp_path, size):
 
 
 
-def test_to_channels_scales_every_integer_type_and_clips_signed_ones():
-    from ocr.ink import to_channels
+def test_to_planes_scales_every_integer_type_and_clips_signed_ones():
+    from ocr.ink import to_planes
 
-    np.testing.assert_array_equal(to_channels(np.array([[0, 255]], np.uint8))[..., 0], [[0.0, 1.0]])
-    np.testing.assert_array_equal(to_channels(np.array([[0, 65535]], np.uint16))[..., 0], [[0.0, 1.0]])
-    signed = to_channels(np.array([[-5, 0, 32767]], np.int16))[..., 0]
+    np.testing.assert_array_equal(to_planes(np.array([[0, 255]], np.uint8))[0], [[0.0, 1.0]])
+    np.testing.assert_array_equal(to_planes(np.array([[0, 65535]], np.uint16))[0], [[0.0, 1.0]])
+    signed = to_planes(np.array([[-5, 0, 32767]], np.int16))[0]
     np.testing.assert_array_equal(signed, [[0.0, 0.0, 1.0]])
-    np.testing.assert_array_equal(to_channels(np.array([[True, False]]))[..., 0], [[1.0, 0.0]])
-    for channels in (to_channels(np.zeros((2, 3, 3), np.uint8)), to_channels(np.zeros((2, 3), np.int32))):
-        assert channels.dtype == np.float32
+    np.testing.assert_array_equal(to_planes(np.array([[True, False]]))[0], [[1.0, 0.0]])
+    rgb = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
+    np.testing.assert_array_equal(to_planes(rgb), rgb[..., :3].transpose(2, 0, 1) / np.float32(255))
+    for planes in (to_planes(np.zeros((2, 3, 3), np.uint8)), to_planes(np.zeros((2, 3), np.int32)),
+                   to_planes(np.zeros((2, 3, 3), np.float64))):
+        assert planes.dtype == np.float32 and planes.flags.c_contiguous
