@@ -25,12 +25,18 @@ def rule_angle(ink, max_tilt=DEFAULT.rule_max_tilt, step=0.25):
     ys, xs = np.nonzero(ink[::2, ::2])
     if ys.size < 10:
         return 0.0
-    best, best_score = 0.0, -np.inf
+    ys, xs = ys.astype(np.float64), xs.astype(np.float64)
+    proj, across = np.empty_like(ys), np.empty_like(ys)
+    best, best_score = 0.0, -1
     for deg in np.arange(-max_tilt, max_tilt + step / 2, step):
         t = np.deg2rad(deg)
-        proj = np.round(ys * np.cos(t) + xs * np.sin(t)).astype(int)
-        counts = np.bincount(proj - proj.min())
-        score = float(np.sum(counts.astype(float) ** 2))
+        np.multiply(ys, np.cos(t), out=proj)
+        proj += np.multiply(xs, np.sin(t), out=across)
+        np.rint(proj, out=proj)
+        bins = proj.astype(np.intp)
+        bins -= bins.min()
+        counts = np.bincount(bins)
+        score = int(np.dot(counts, counts))
         if score > best_score:
             best, best_score = float(deg), score
     return best
@@ -178,7 +184,7 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
         return ink, rules
     loose = ink if loose is None else np.asarray(loose, bool) | ink
     for transpose in (False, True):
-        page, where = (ink.T, loose.T) if transpose else (ink, loose)
+        page, where = (np.ascontiguousarray(ink.T), np.ascontiguousarray(loose.T)) if transpose else (ink, loose)
         found = np.zeros_like(page)
         angle = rule_angle(where, params.rule_max_tilt)
         for tilt in angle + params.rule_tilt_spread * np.array([-1, 0, 1]):

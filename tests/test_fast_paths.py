@@ -485,3 +485,34 @@ def test_to_planes_scales_every_integer_type_and_clips_signed_ones():
     for planes in (to_planes(np.zeros((2, 3, 3), np.uint8)), to_planes(np.zeros((2, 3), np.int32)),
                    to_planes(np.zeros((2, 3, 3), np.float64))):
         assert planes.dtype == np.float32 and planes.flags.c_contiguous
+
+
+def _rule_angle_reference(ink, max_tilt, step=0.25):
+    ys, xs = np.nonzero(ink[::2, ::2])
+    best, best_score = 0.0, -np.inf
+    for deg in np.arange(-max_tilt, max_tilt + step / 2, step):
+        t = np.deg2rad(deg)
+        proj = np.round(ys * np.cos(t) + xs * np.sin(t)).astype(int)
+        counts = np.bincount(proj - proj.min())
+        score = float(np.sum(counts.astype(float) ** 2))
+        if score > best_score:
+            best, best_score = float(deg), score
+    return best
+
+
+@pytest.mark.parametrize("tilt", [-4.5, -1.25, 0.0, 2.0, 7.75])
+def test_rule_angle_finds_the_tilt_of_long_lines_as_the_plain_projection_search_does(tilt):
+    from ocr.rules import rule_angle
+
+    rng = np.random.default_rng(int(tilt * 4) + 40)
+    ink = rng.random((400, 600)) > 0.985                              # specks
+    x = np.arange(600)
+    for y0 in (60, 180, 300):
+        y = np.round(y0 - x * np.tan(np.deg2rad(tilt))).astype(int)
+        inside = (y >= 0) & (y < 400)
+        ink[y[inside], x[inside]] = True
+        ink[np.minimum(y[inside] + 1, 399), x[inside]] = True
+    got = rule_angle(ink, 10.0)
+    assert got == _rule_angle_reference(ink, 10.0)
+    assert abs(got - tilt) <= 0.25
+    assert rule_angle(np.zeros((50, 50), bool), 10.0) == 0.0
