@@ -113,14 +113,42 @@ def local_background(channel, block, radius):
     """
     h, w = channel.shape
     block = int(max(1, min(block, h, w)))
-    ch, cw = -(-h // block), -(-w // block)
-    padded = np.pad(np.asarray(channel, np.float32), ((0, ch * block - h), (0, cw * block - w)), mode="edge")
-    coarse = padded.reshape(ch, block, cw * block).max(axis=1).reshape(ch, cw, block).max(axis=2)
+    coarse = block_max(np.asarray(channel, np.float32), block)
+    ch, cw = coarse.shape
     coarse = disk_grey_closing(coarse, max(1, int(radius)))
     coarse = ndi.gaussian_filter(coarse, sigma=1.0, mode="nearest")
     up = Image.fromarray(np.ascontiguousarray(coarse, np.float32), mode="F").resize((cw * block, ch * block),
                                                                                    Image.Resampling.BILINEAR)
-    return np.asarray(up)[:h, :w]
+    return np.frombuffer(up.tobytes(), np.float32).reshape(ch * block, cw * block)[:h, :w]
+
+
+def block_max(image, block):
+    """Maximum of each ``block`` x ``block`` cell of a 2-D image; the last row and column of cells may be partial.
+
+    The same values as padding the image by repeating its edges to whole
+    cells and max-pooling, without the padded copy: rows are reduced as
+    contiguous blocks, then columns by a running maximum over strided views.
+
+    Parameters
+    ----------
+    image : (H, W) array
+    block : int
+
+    Returns
+    -------
+    (ceil(H / block), ceil(W / block)) array
+    """
+    h, w = image.shape
+    hb, wb = h // block, w // block
+    rows = image[:hb * block].reshape(hb, block, w).max(axis=1)
+    if h % block:
+        rows = np.concatenate([rows, image[hb * block:].max(axis=0, keepdims=True)])
+    out = rows[:, 0:wb * block:block].copy()
+    for k in range(1, block):
+        np.maximum(out, rows[:, k:wb * block:block], out=out)
+    if w % block:
+        out = np.concatenate([out, rows[:, wb * block:].max(axis=1, keepdims=True)], axis=1)
+    return out
 
 
 def disk_grey_closing(image, radius):

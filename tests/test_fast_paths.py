@@ -516,3 +516,15 @@ def test_rule_angle_finds_the_tilt_of_long_lines_as_the_plain_projection_search_
     assert got == _rule_angle_reference(ink, 10.0)
     assert abs(got - tilt) <= 0.25
     assert rule_angle(np.zeros((50, 50), bool), 10.0) == 0.0
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 7])
+@pytest.mark.parametrize("shape", [(60, 45), (61, 47), (4, 9)])
+def test_block_max_equals_max_pooling_the_edge_padded_image(block, shape):
+    from ocr.ink import block_max
+
+    image = np.random.default_rng(block).random(shape).astype(np.float32)
+    cells = (-(-shape[0] // block), -(-shape[1] // block))
+    padded = np.pad(image, ((0, cells[0] * block - shape[0]), (0, cells[1] * block - shape[1])), mode="edge")
+    expected = padded.reshape(cells[0], block, cells[1], block).max(axis=(1, 3))
+    np.testing.assert_array_equal(block_max(image, block), expected)
