@@ -79,3 +79,17 @@ def test_stroke_width_block_by_block_equals_the_whole_mask():
     assert covered[ink].all()
     dist = ndi.distance_transform_edt(np.pad(ink, 1))[1:-1, 1:-1]
     assert stroke_width(ink) == max(1.0, 2 * np.median(dist[morphology.skeletonize(ink)]) - 1)
+
+
+def test_a_crop_keeps_its_big_and_spanning_pieces_and_drops_specks():
+    from training.glyph import _main_components, zero_pad
+
+    ink = np.zeros((60, 40), bool)
+    ink[5:55, 34:38] = True                       # a stem: the biggest piece
+    ink[29, 2:28] = True                          # a hairline over half the width: small, but spanning
+    ink[2:4, 2:4] = True                          # a speck
+    ink[50:53, 20:26] = True                      # a small piece, neither big nor spanning
+    kept = _main_components(ink)
+    assert kept[5:55, 34:38].all() and kept[29, 2:28].all()
+    assert not kept[2:4, 2:4].any() and not kept[50:53, 20:26].any()
+    np.testing.assert_array_equal(zero_pad(ink, 3), np.pad(ink, 3))

@@ -150,3 +150,30 @@ def test_cut_search_follows_the_classifier_not_equal_widths():
     run = split[in_run]
     assert "".join(CLASSES[i] for i in split_probs[in_run].argmax(axis=1)) == "LTL"
     assert abs(run[1, 1] - (x + 38)) <= 8 and abs(run[1, 3] - (x + 38 + 0.8 * 56)) <= 8
+
+
+class Counting:
+    """Reads every piece as 'C' at 0.95 and counts the pieces it is shown."""
+
+    def __init__(self):
+        self.shown = 0
+
+    def predict_proba(self, rows):
+        self.shown += len(rows)
+        probs = np.full((len(rows), 36), 0.05 / 35)
+        probs[:, 2] = 0.95
+        return probs
+
+
+def test_a_box_read_surely_as_one_letter_is_not_searched_for_a_split():
+    boxes, binary = find_letters(wide_ring_page())
+    for whole, searched in ((0.92, False), (0.85, True)):
+        probs = np.full((len(boxes), 36), (1 - whole) / 35)
+        probs[:, CLASSES.index("D")] = whole
+        reader = Counting()
+        out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, reader)
+        assert (reader.shown > 0) == searched
+        assert (len(out) > len(boxes)) == searched, "pieces read at 0.95 beat a whole read under 0.9"
+    reader = Counting()
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, reader, sure_confidence=0.8)
+    assert reader.shown == 0 and len(out) == len(boxes)

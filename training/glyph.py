@@ -6,7 +6,7 @@ augmentation) and the page pipeline use exactly this code.
 """
 import numpy as np
 from scipy import ndimage as ndi
-from skimage import measure, morphology, transform
+from skimage import morphology, transform
 
 CLASSES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 IMAGE_SIDE = 32
@@ -59,6 +59,14 @@ def ink_blocks(ink, gap=1):
             yield band.start + rows[0].start, cols.start, band.start + rows[-1].stop, cols.stop
 
 
+def zero_pad(image, width):
+    """``np.pad(image, width)`` (zeros all round) for a 2-D array, without np.pad's general machinery."""
+    h, w = image.shape
+    out = np.zeros((h + 2 * width, w + 2 * width), image.dtype)
+    out[width:width + h, width:width + w] = image
+    return out
+
+
 def stroke_width(ink):
     """Median stroke width in pixels of a boolean ink mask.
 
@@ -71,7 +79,7 @@ def stroke_width(ink):
     values = []
     for y1, x1, y2, x2 in ink_blocks(ink):
         block = ink[y1:y2, x1:x2]
-        values.append(ndi.distance_transform_edt(np.pad(block, 1))[1:-1, 1:-1][morphology.skeletonize(block)])
+        values.append(ndi.distance_transform_edt(zero_pad(block, 1))[1:-1, 1:-1][morphology.skeletonize(block)])
     values = np.concatenate(values)
     if values.size == 0:
         return 1.0
@@ -89,7 +97,7 @@ def set_stroke_width(ink, current, target):
     if abs(delta) < 0.5 or not ink.any():
         return ink
     pad = int(np.ceil(abs(delta))) + 1
-    padded = np.pad(ink, pad)
+    padded = zero_pad(ink, pad)
     if delta > 0:
         return ndi.distance_transform_edt(~padded) <= delta
     out = (ndi.distance_transform_edt(padded) > -delta) | morphology.skeletonize(padded)
@@ -104,11 +112,10 @@ def _main_components(ink):
     keep = np.zeros(n + 1, bool)
     areas = np.bincount(labels.ravel(), minlength=n + 1)
     areas[0] = 0
-    for region in measure.regionprops(labels):
-        y1, x1, y2, x2 = region.bbox
-        big = areas[region.label] >= 0.25 * areas.max()
-        spans = (y2 - y1) >= 0.5 * h or (x2 - x1) >= 0.5 * w
-        keep[region.label] = big or spans
+    for label, (rows, cols) in enumerate(ndi.find_objects(labels), start=1):
+        big = areas[label] >= 0.25 * areas.max()
+        spans = (rows.stop - rows.start) >= 0.5 * h or (cols.stop - cols.start) >= 0.5 * w
+        keep[label] = big or spans
     return keep[labels]
 
 
