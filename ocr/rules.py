@@ -147,6 +147,38 @@ def _runs(offsets):
     return zip(starts.tolist(), stops.tolist(), offsets[starts].tolist())
 
 
+def may_hold_rules(where, params=DEFAULT):
+    """Can :func:`remove_rules` find a horizontal rule (tilted up to ``rule_max_tilt + rule_tilt_spread``) in ``where``?
+
+    A rule is a window of ``rule_length`` of the page's longer side, along a
+    sheared row of the 3-row dilated mask, more than ``rule_fill`` full. Such
+    a window draws on a band of at most ``tan(tilt) (length - 1) + 4`` rows,
+    so in some band of twice that height, taken every that many rows, the
+    columns holding any ink fill the same window at least as much: where no
+    band does, no rule can be found and the search is skipped (False). It
+    is skipped on pages of writing with gaps between letters and words; the
+    column projection of a band holding a rule is full.
+
+    Parameters
+    ----------
+    where : (H, W) bool array
+        The mask the rules are searched in.
+
+    Returns
+    -------
+    bool
+    """
+    h, w = where.shape
+    length = int(max(3, params.rule_length * max(h, w)))
+    tilt = np.tan(np.deg2rad(min(params.rule_max_tilt + params.rule_tilt_spread, 89.0)))
+    reach = int(np.ceil(tilt * (length - 1))) + 4
+    for top in range(0, max(1, h - reach) + reach, reach):
+        columns = where[top: top + 2 * reach].any(axis=0).astype(np.float32)
+        if (ndi.uniform_filter1d(columns, size=length) > params.rule_fill).any():
+            return True
+    return False
+
+
 def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     """Ink with ruled and grid lines removed, letters that cross them kept.
 
@@ -155,7 +187,8 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     and rule pixels with ink just above and below (within
     ``rule_bridge_strokes`` stroke widths past the rule) stay, so a rule
     through every letter leaves the letters whole. Vertical rules (margins,
-    grids) are found the same way on the transposed page.
+    grids) are found the same way on the transposed page. A direction in
+    which no window can be full enough (:func:`may_hold_rules`) is not searched.
 
     Parameters
     ----------
@@ -185,6 +218,8 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     loose = ink if loose is None else np.asarray(loose, bool) | ink
     for transpose in (False, True):
         page, where = (np.ascontiguousarray(ink.T), np.ascontiguousarray(loose.T)) if transpose else (ink, loose)
+        if not may_hold_rules(where, params):
+            continue
         found = np.zeros_like(page)
         angle = rule_angle(where, params.rule_max_tilt)
         for tilt in angle + params.rule_tilt_spread * np.array([-1, 0, 1]):

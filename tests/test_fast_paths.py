@@ -528,3 +528,46 @@ def test_block_max_equals_max_pooling_the_edge_padded_image(block, shape):
     padded = np.pad(image, ((0, cells[0] * block - shape[0]), (0, cells[1] * block - shape[1])), mode="edge")
     expected = padded.reshape(cells[0], block, cells[1], block).max(axis=(1, 3))
     np.testing.assert_array_equal(block_max(image, block), expected)
+
+
+def _rule_page(tilt, length, left, seed, every=0):
+    """A 400 x 600 mask of specks and one straight line ``length`` px long at ``tilt`` degrees from column ``left``.
+
+    With ``every``, the line has a one-pixel gap every ``every`` columns.
+    """
+    rng = np.random.default_rng(seed)
+    ink = rng.random((400, 600)) > 0.999
+    x = np.arange(left, min(600, left + length))
+    x = x[(x % every != 0)] if every else x
+    y = np.round(200 - (x - left) * np.tan(np.deg2rad(tilt))).astype(int)
+    ink[y, x] = True
+    return ink
+
+
+@pytest.mark.parametrize("tilt", [-16.0, -9.5, 0.0, 4.0, 15.5])
+def test_a_direction_is_skipped_only_where_the_full_rule_search_finds_nothing(monkeypatch, tilt):
+    import ocr.rules as rules
+
+    found_any = 0
+    for k, (length, left, every) in enumerate([(215, 0, 0), (220, 190, 0), (215, 385, 0), (600, 0, 0), (200, 100, 0),
+                                               (600, 0, 25)]):
+        ink = _rule_page(tilt, length, left, k, every)
+        got = rules.remove_rules(ink, 1.0)
+        with monkeypatch.context() as m:
+            m.setattr(rules, "may_hold_rules", lambda where, params=DEFAULT: True)
+            full = rules.remove_rules(ink, 1.0)
+        np.testing.assert_array_equal(got[1], full[1])
+        found_any += bool(full[1].any())
+        if full[1].any():
+            assert rules.may_hold_rules(ink)
+    assert found_any >= 4
+
+
+def test_pages_of_writing_skip_the_rule_search_in_both_directions():
+    from ocr.rules import may_hold_rules
+
+    found = locate(text_page([["HELL", "THE", "FEZ"], ["LIFT", "ZEE"]]))
+    assert not may_hold_rules(found.ink) and not may_hold_rules(np.ascontiguousarray(found.ink.T))
+    ruled = found.ink.copy()
+    ruled[ruled.shape[0] // 2, :] = True
+    assert may_hold_rules(ruled) and not may_hold_rules(np.ascontiguousarray(ruled.T))
