@@ -17,7 +17,7 @@ from skimage import filters, measure, morphology, transform
 from training.glyph import ink_blocks
 
 from .decode import enlarge, reduce_to_side
-from .ink import binarise_planes, blur_planes, channel_mean, to_planes
+from .ink import binarise_planes, blur_planes, channel_mean, distinct_planes, to_planes
 from .params import DEFAULT
 from .rules import remove_rules
 
@@ -82,6 +82,10 @@ def _block_mean(image, factor):
 def binarise(image, params=DEFAULT):
     """Binary ink mask of a page on a working copy.
 
+    A colour page whose channels are all equal (grey saved as RGB, as many
+    scanning apps do) is binarised on one plane: every per-plane step gives
+    the same values on each, and their maximum is that value.
+
     Returns
     -------
     ink : 2-D bool array on the working copy
@@ -98,9 +102,11 @@ def binarise(image, params=DEFAULT):
     if max(image.shape[:2]) > params.work_side:
         image, scale = reduce_to_side(image, params.work_side)
     planes = to_planes(image)
+    colours = len(planes)
+    planes = distinct_planes(planes)
     if params.pre_blur:
         blur_planes(planes, params.pre_blur)
-    mask = paper_mask(channel_mean(planes))
+    mask = paper_mask(channel_mean(np.broadcast_to(planes, (colours,) + planes.shape[1:])))
     ink, loose, stroke, contrast, paper = binarise_planes(planes, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose, contrast)
     return ink, scale, stroke, contrast, paper

@@ -56,6 +56,22 @@ def to_planes(image):
     return np.clip(out, 0, 1)
 
 
+def distinct_planes(planes):
+    """``planes``, or only its first plane when every plane equals it.
+
+    Parameters
+    ----------
+    planes : (C, H, W) array
+
+    Returns
+    -------
+    (C, H, W) or (1, H, W) array
+    """
+    if len(planes) > 1 and all(np.array_equal(planes[0], plane) for plane in planes[1:]):
+        return planes[:1]
+    return planes
+
+
 def blur_planes(planes, sigma):
     """Gaussian blur of each ``(H, W)`` plane of ``planes`` (edges repeated), in place.
 

@@ -571,3 +571,30 @@ def test_pages_of_writing_skip_the_rule_search_in_both_directions():
     ruled = found.ink.copy()
     ruled[ruled.shape[0] // 2, :] = True
     assert may_hold_rules(ruled) and not may_hold_rules(np.ascontiguousarray(ruled.T))
+
+
+def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(monkeypatch):
+    import ocr.find_letters as find_letters
+    import ocr.ink as ink
+
+    page = (text_page([["HELL", "THE"], ["FEZ"]]) * 255).astype(np.uint8)
+    rgb = np.repeat(page[..., None], 3, axis=2)
+    seen = []
+    contrast = ink.ink_contrast
+    monkeypatch.setattr(ink, "ink_contrast", lambda planes, *a, **k: seen.append(len(planes)) or contrast(planes, *a, **k))
+    one = locate(rgb)
+    assert seen and set(seen) == {1}
+    seen.clear()
+    monkeypatch.setattr(find_letters, "distinct_planes", lambda planes: planes)
+    three = locate(rgb)
+    assert set(seen) == {3}
+    for a, b in zip((one.boxes, one.marks, one.ink, one.contrast, one.paper),
+                    (three.boxes, three.marks, three.ink, three.contrast, three.paper)):
+        np.testing.assert_array_equal(a, b)
+    tinted = rgb.copy()
+    tinted[0, 0, 2] += 1
+    seen.clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(ink, "ink_contrast", lambda planes, *a, **k: seen.append(len(planes)) or contrast(planes, *a, **k))
+    locate(tinted)
+    assert set(seen) == {3}
