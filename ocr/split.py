@@ -171,8 +171,8 @@ def split_touching(binary, boxes, rows, probs, classifier, angle=0.0, min_ratio=
     pages, touching letters on 20) one of the 129 boxes read at 0.8 or more
     was split (at 0.906, on a touching page that the default ``auto``
     reading reads the same without it, the glyph engine alone at 38%
-    instead of 33% CER), 44 of the 50 read under 0.8. The candidate pieces of all searched boxes are classified
-    together, in at most two batches.
+    instead of 33% CER), 44 of the 50 read under 0.8. The candidate pieces
+    of all searched boxes are classified together, in at most two batches.
 
     Parameters
     ----------
