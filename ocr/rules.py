@@ -113,6 +113,12 @@ def _rules_horizontal(ink, loose, stroke, params):
     return rule & ~_crossings(ink, rule, reach)
 
 
+def shear_offsets(width, angle):
+    """Row shift ``(width,)`` of each column that makes lines tilted by ``angle`` degrees horizontal."""
+    shift = np.round(np.arange(width) * np.tan(np.deg2rad(angle))).astype(int)
+    return shift - shift.min()
+
+
 def shear_columns(mask, angle):
     """Shift each column vertically so lines tilted by ``angle`` degrees become horizontal.
 
@@ -123,8 +129,7 @@ def shear_columns(mask, angle):
         Row shift of each column (``sheared[y + offsets[x], x] = mask[y, x]``).
     """
     h, w = mask.shape
-    shift = np.round(np.arange(w) * np.tan(np.deg2rad(angle))).astype(int)
-    offsets = shift - shift.min()
+    offsets = shear_offsets(w, angle)
     sheared = np.zeros((h + int(offsets.max()), w), mask.dtype)
     for start, stop, offset in _runs(offsets):
         sheared[offset: offset + h, start:stop] = mask[:, start:stop]
@@ -147,36 +152,51 @@ def _runs(offsets):
     return zip(starts.tolist(), stops.tolist(), offsets[starts].tolist())
 
 
-def may_hold_rules(where, params=DEFAULT):
-    """Can :func:`remove_rules` find a horizontal rule (tilted up to ``rule_max_tilt + rule_tilt_spread``) in ``where``?
+def may_hold_rules(where, tilts, params=DEFAULT, min_band=16):
+    """Per tilt: can the rule search at that tilt find a rule in ``where``?
 
-    A rule is a window of ``rule_length`` of the page's longer side, along a
-    sheared row of the 3-row dilated mask, more than ``rule_fill`` full. Such
-    a window draws on a band of at most ``tan(tilt) (length - 1) + 4`` rows,
-    so in some band of twice that height, taken every that many rows, the
-    columns holding any ink fill the same window at least as much: where no
-    band does, no rule can be found and the search is skipped (False). It
-    is skipped on pages of writing with gaps between letters and words; the
-    column projection of a band holding a rule is full.
+    At tilt ``t`` the search shears the page and looks, along each row of the
+    sheared, 3-row dilated mask, for a window of ``rule_length`` of the
+    sheared page's longer side more than ``rule_fill`` full. The pixels under
+    one window come from a band of at most ``k`` consecutive rows of the page
+    (``k``: the shear's rise along the window plus 3), so the columns holding
+    any ink in some band of ``2 k`` rows, taken every ``k`` rows, fill the
+    same window (at the same column, edges reflected alike) at least as much.
+    Where no band does, the search at that tilt finds nothing and is not
+    run (False). Pages of writing, with gaps between letters and words, are
+    not searched; a band crossed by a rule is full.
 
     Parameters
     ----------
     where : (H, W) bool array
         The mask the rules are searched in.
+    tilts : sequence of float
+        Degrees, as passed to :func:`shear_columns`.
+    min_band : int
+        Bands are at least this many rows apart (a wider band only holds more ink).
 
     Returns
     -------
-    bool
+    list of bool, one per tilt
     """
     h, w = where.shape
-    length = int(max(3, params.rule_length * max(h, w)))
-    tilt = np.tan(np.deg2rad(min(params.rule_max_tilt + params.rule_tilt_spread, 89.0)))
-    reach = int(np.ceil(tilt * (length - 1))) + 4
-    for top in range(0, max(1, h - reach) + reach, reach):
-        columns = where[top: top + 2 * reach].any(axis=0).astype(np.float32)
-        if (ndi.uniform_filter1d(columns, size=length) > params.rule_fill).any():
-            return True
-    return False
+    windows = []
+    for tilt in tilts:
+        offsets = shear_offsets(w, tilt)
+        length = int(max(3, params.rule_length * max(h + int(offsets.max()), w)))
+        reach = length - 1 if length <= w else w - 1
+        rise = int(np.abs(offsets[reach:] - offsets[:w - reach]).max()) if reach > 0 else 0
+        windows.append((length, rise + 3))
+    band = max(min_band, max(rows for _, rows in windows))
+    count = -(-h // band)
+    padded = np.zeros((count * band, w), bool)
+    padded[:h] = where
+    chunks = padded.reshape(count, band, w).any(axis=1)
+    bands = chunks.copy()
+    bands[:-1] |= chunks[1:]
+    columns = bands.astype(np.float32)
+    return [bool((ndi.uniform_filter1d(columns, size=length, axis=1) > params.rule_fill).any())
+            for length, _ in windows]
 
 
 def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
@@ -187,8 +207,8 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     and rule pixels with ink just above and below (within
     ``rule_bridge_strokes`` stroke widths past the rule) stay, so a rule
     through every letter leaves the letters whole. Vertical rules (margins,
-    grids) are found the same way on the transposed page. A direction in
-    which no window can be full enough (:func:`may_hold_rules`) is not searched.
+    grids) are found the same way on the transposed page. A tilt at which no
+    window can be full enough (:func:`may_hold_rules`) is not searched.
 
     Parameters
     ----------
@@ -218,11 +238,11 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     loose = ink if loose is None else np.asarray(loose, bool) | ink
     for transpose in (False, True):
         page, where = (np.ascontiguousarray(ink.T), np.ascontiguousarray(loose.T)) if transpose else (ink, loose)
-        if not may_hold_rules(where, params):
-            continue
         found = np.zeros_like(page)
-        angle = rule_angle(where, params.rule_max_tilt)
-        for tilt in angle + params.rule_tilt_spread * np.array([-1, 0, 1]):
+        tilts = rule_angle(where, params.rule_max_tilt) + params.rule_tilt_spread * np.array([-1, 0, 1])
+        for tilt, possible in zip(tilts, may_hold_rules(where, tilts, params)):
+            if not possible:
+                continue
             sheared, offsets = shear_columns(page, tilt)
             sheared_loose, _ = shear_columns(where, tilt)
             found |= unshear_columns(_rules_horizontal(sheared, sheared_loose, stroke, params), offsets, page.shape[0])

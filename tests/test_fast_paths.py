@@ -554,23 +554,24 @@ def test_a_direction_is_skipped_only_where_the_full_rule_search_finds_nothing(mo
         ink = _rule_page(tilt, length, left, k, every)
         got = rules.remove_rules(ink, 1.0)
         with monkeypatch.context() as m:
-            m.setattr(rules, "may_hold_rules", lambda where, params=DEFAULT: True)
+            m.setattr(rules, "may_hold_rules", lambda where, tilts, params=DEFAULT: [True] * len(tilts))
             full = rules.remove_rules(ink, 1.0)
         np.testing.assert_array_equal(got[1], full[1])
         found_any += bool(full[1].any())
         if full[1].any():
-            assert rules.may_hold_rules(ink)
+            assert any(rules.may_hold_rules(ink, [tilt - 1, tilt, tilt + 1]))
     assert found_any >= 4
 
 
-def test_pages_of_writing_skip_the_rule_search_in_both_directions():
+def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions():
     from ocr.rules import may_hold_rules
 
+    tilts = [-16.0, -1.0, 0.0, 1.0, 16.0]
     found = locate(text_page([["HELL", "THE", "FEZ"], ["LIFT", "ZEE"]]))
-    assert not may_hold_rules(found.ink) and not may_hold_rules(np.ascontiguousarray(found.ink.T))
+    assert not any(may_hold_rules(found.ink, tilts)) and not any(may_hold_rules(np.ascontiguousarray(found.ink.T), tilts))
     ruled = found.ink.copy()
     ruled[ruled.shape[0] // 2, :] = True
-    assert may_hold_rules(ruled) and not may_hold_rules(np.ascontiguousarray(ruled.T))
+    assert all(may_hold_rules(ruled, tilts)) and not any(may_hold_rules(np.ascontiguousarray(ruled.T), tilts))
 
 
 def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(monkeypatch):
@@ -601,3 +602,25 @@ def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(mon
     seen.clear()
     locate(tinted)
     assert set(seen) == {3}
+
+
+@pytest.mark.parametrize("shape", [(300, 600), (600, 300)])
+@pytest.mark.parametrize("tilt", [-16.0, -7.5, 0.0, 4.0, 16.0])
+def test_a_window_just_filled_along_the_searched_tilt_is_always_seen(tilt, shape):
+    """A piece of line exactly one search window long, starting at every row of a band, is never skipped.
+
+    On a tall page the search's window is a share of the sheared page's height, taller by the shear.
+    """
+    from ocr.rules import may_hold_rules, shear_offsets
+
+    (h, w), left = shape, shape[1] // 3
+    offsets = shear_offsets(w, tilt)
+    length = int(DEFAULT.rule_length * max(h + offsets.max(), w))
+    x = np.arange(left, left + length)
+    for row in range(120, 180):
+        mask = np.zeros((h, w), bool)
+        mask[row - offsets[x], x] = True
+        assert may_hold_rules(mask, [tilt]) == [True], row
+        short = mask.copy()
+        short[:, x[int(DEFAULT.rule_fill * length):]] = False         # at most rule_fill of a window
+        assert may_hold_rules(short, [tilt]) == [False], row
