@@ -184,8 +184,8 @@ def may_hold_rules(where, tilts, params=DEFAULT, min_band=16):
     for tilt in tilts:
         offsets = shear_offsets(w, tilt)
         length = int(max(3, params.rule_length * max(h + int(offsets.max()), w)))
-        reach = length - 1 if length <= w else w - 1
-        rise = int(np.abs(offsets[reach:] - offsets[:w - reach]).max()) if reach > 0 else 0
+        steps = min(length, w) - 1
+        rise = int(np.abs(offsets[steps:] - offsets[:w - steps]).max())
         windows.append((length, rise + 3))
     band = max(min_band, max(rows for _, rows in windows))
     count = -(-h // band)
