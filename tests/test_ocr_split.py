@@ -3,7 +3,7 @@ import numpy as np
 from ocr.find_letters import find_letters
 from ocr.normalise import normalise_crops
 from ocr.split import segment_box, split_touching, typical_width
-from training.glyph import CLASSES
+from training.glyph import CLASSES, rows_to_images
 from ocr_drawing import draw_letter
 
 
@@ -36,16 +36,6 @@ def test_touching_letters_are_found_and_split():
     split, split_rows, split_probs = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Uniform())
     assert len(split) == len(split_rows) == len(split_probs)
     assert 5 <= len(split) <= 6
-
-
-def test_single_letters_are_not_split():
-    page = np.full((160, 400), 0.9)
-    for k, ch in enumerate("HTLE"):
-        draw_letter(page, ch, 60, 40 + 60 * k, 40)
-    boxes, binary = find_letters(page)
-    probs = np.eye(36)[:len(boxes)]
-    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Uniform())
-    np.testing.assert_array_equal(out, boxes)
 
 
 def test_split_with_shipped_cnn_reads_more_letters():
@@ -167,7 +157,7 @@ class Counting:
 
 def test_a_box_read_surely_as_one_letter_is_not_searched_for_a_split():
     boxes, binary = find_letters(wide_ring_page())
-    for whole, searched in ((0.92, False), (0.85, True)):
+    for whole, searched in ((0.92, False), (0.9, False), (0.89, True), (0.85, True)):
         probs = np.full((len(boxes), 36), (1 - whole) / 35)
         probs[:, CLASSES.index("D")] = whole
         reader = Counting()
@@ -177,3 +167,98 @@ def test_a_box_read_surely_as_one_letter_is_not_searched_for_a_split():
     reader = Counting()
     out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, reader, sure_confidence=0.8)
     assert reader.shown == 0 and len(out) == len(boxes)
+
+
+def test_letters_as_wide_as_tall_are_not_searched_for_a_split_however_unsure_their_reading():
+    """Square letters (an H 40 px wide and tall): only their width, under 1.3 of the page's letters, keeps them whole."""
+    page = np.full((160, 400), 0.9)
+    for k in range(4):
+        page[60:100, 40 + 80 * k:44 + 80 * k] = page[60:100, 76 + 80 * k:80 + 80 * k] = 0.15
+        page[78:82, 40 + 80 * k:80 + 80 * k] = 0.15
+    boxes, binary = find_letters(page)
+    assert len(boxes) == 4 and np.all(boxes[:, 3] - boxes[:, 1] > 0.9 * (boxes[:, 2] - boxes[:, 0]))
+    reader = Counting()
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), np.full((len(boxes), 36), 1 / 36), reader)
+    assert reader.shown == 0
+    np.testing.assert_array_equal(out, boxes)
+
+
+class Lopsided:
+    """Reads a crop as 'C' at 0.95 when most of its ink is in its left half, else at 0.3."""
+
+    def predict_proba(self, rows):
+        ink = 1 - rows_to_images(np.asarray(rows, float))
+        confidence = np.where(ink[:, :, :16].sum(axis=(1, 2)) > ink[:, :, 16:].sum(axis=(1, 2)), 0.95, 0.3)
+        probs = np.tile(((1 - confidence) / 35)[:, None], (1, 36))
+        probs[:, CLASSES.index("C")] = confidence
+        return probs
+
+
+def test_a_box_is_split_only_when_every_piece_reads_more_surely_than_the_whole():
+    """The ring's best cut gives a left arc read at 0.95 and a right arc at 0.3: their mean beats a whole read at 0.5."""
+    boxes, binary = find_letters(wide_ring_page())
+    for whole, split in ((0.5, False), (0.2, True)):
+        probs = np.full((len(boxes), 36), (1 - whole) / 35)
+        probs[:, CLASSES.index("D")] = whole
+        out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Lopsided())
+        assert len(out) == len(boxes) + split
+
+
+class Steady:
+    """Reads every crop as 'C' at 0.6."""
+
+    def predict_proba(self, rows):
+        probs = np.full((len(rows), 36), 0.4 / 35)
+        probs[:, CLASSES.index("C")] = 0.6
+        return probs
+
+
+def _page_with_a_wide_h(width, height, stroke=4):
+    page = np.full((200, 500), 0.9)
+    for k, ch in enumerate("HTL"):
+        draw_letter(page, ch, 60, 40 + 60 * k, 40)
+    top, left = 100 - height // 2, 260
+    page[top:top + height, left:left + stroke] = 0.15
+    page[top:top + height, left + width - stroke:left + width] = 0.15
+    page[top + height // 2 - stroke // 2:top + height // 2 + stroke // 2, left:left + width] = 0.15
+    boxes, binary = find_letters(page)
+    assert len(boxes) == 4
+    return boxes, binary, int(np.argmax(boxes[:, 1]))
+
+
+def test_a_box_the_cut_search_keeps_whole_is_cut_at_the_equal_division_when_those_pieces_read_better():
+    """1.6 letters wide, read whole at 0.5: any chain of pieces at 0.6 scores less (0.36), so the search keeps it
+    whole; its two pieces at the equal division (:func:`segment_box`) each read better than the whole and replace it."""
+    boxes, binary, wide = _page_with_a_wide_h(54, 44)
+    width = typical_width(boxes)
+    assert 1.5 < (boxes[wide, 3] - boxes[wide, 1]) / width < 1.7
+    probs = np.full((len(boxes), 36), 0.5 / 35)
+    probs[:, CLASSES.index("D")] = 0.5
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Steady())
+    assert len(out) == 5
+    np.testing.assert_array_equal(out[out[:, 1] >= boxes[wide, 1]], segment_box(binary, boxes[wide], width))
+
+
+def test_a_box_taller_than_wide_is_not_searched_for_a_split():
+    """1.4 letters wide: searched when about as wide as tall, not when its height is more than 1 / 0.9 of its width."""
+    for height, searched in ((44, True), (60, False)):
+        boxes, binary, wide = _page_with_a_wide_h(48, height)
+        assert 1.35 < (boxes[wide, 3] - boxes[wide, 1]) / typical_width(boxes) < 1.45
+        reader = Counting()
+        split_touching(binary, boxes, np.ones((len(boxes), 1024)), np.full((len(boxes), 36), 1 / 36), reader)
+        assert (reader.shown > 0) == searched, height
+
+
+def test_typical_width_is_the_median_of_boxes_up_to_1_2_times_as_wide_as_tall():
+    boxes = np.array([[0, 0, 50, 55], [0, 0, 50, 60], [0, 0, 50, 58], [0, 0, 50, 61], [0, 0, 50, 140]])
+    assert typical_width(boxes) == 58
+    assert typical_width(boxes[[1, 3, 4]]) == 0.75 * 50
+
+
+def test_cuts_fall_on_the_emptiest_column_within_0_3_of_a_step_of_each_equal_division():
+    from ocr.split import cut_columns
+
+    for gap, n, cut in ((60, 2, 60), (40, 2, 40), (74, 3, 74), (78, 3, 56)):
+        ink = np.ones((20, 100), bool)
+        ink[:, gap] = False                         # 0.2, 0.2, 0.22 and 0.34 of a step off a division (the last too far)
+        assert cut_columns(ink, n)[-1] == cut, (gap, n)
