@@ -213,6 +213,21 @@ def test_banded_rule_search_equals_the_whole_page_search():
         np.testing.assert_array_equal(_crossings(ink, rule, reach), _crossings_everywhere(ink, rule, reach))
 
 
+@pytest.mark.parametrize("reach", [1, 2, 3, 7.5])
+def test_ink_exactly_reach_rows_from_a_rule_crosses_it_in_the_banded_search(reach):
+    """The bands searched reach ``reach`` rows past each rule: strokes exactly that far above and below cross it."""
+    r = int(np.ceil(reach))
+    ink = np.zeros((60, 80), bool)
+    rule = np.zeros_like(ink)
+    ink[30, :] = rule[30, :] = True
+    ink[30 - r, 40] = ink[30 + r, 40] = True
+    ink[30 - r - 1, 60] = ink[30 + r, 60] = True                      # one row too far above
+    ink[30 - r, 70] = ink[30 + r + 1, 70] = True                      # one row too far below
+    expected = _crossings_everywhere(ink, rule, reach)
+    assert np.argwhere(expected).tolist() == [[30, 40]]
+    np.testing.assert_array_equal(_crossings(ink, rule, reach), expected)
+
+
 def test_a_pale_blob_the_size_of_a_letter_is_not_a_letter():
     page = text_page([["HELT", "FEZ"]])
     draw_letter(page, "H", 10, page.shape[1] - 60, 40, ink=0.8)
@@ -563,7 +578,8 @@ def test_a_direction_is_skipped_only_where_the_full_rule_search_finds_nothing(mo
     assert found_any >= 4
 
 
-def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions():
+def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions(monkeypatch):
+    import ocr.rules as rules
     from ocr.rules import may_hold_rules
 
     tilts = [-16.0, -1.0, 0.0, 1.0, 16.0]
@@ -572,6 +588,17 @@ def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions(
     ruled = found.ink.copy()
     ruled[ruled.shape[0] // 2, :] = True
     assert all(may_hold_rules(ruled, tilts)) and not any(may_hold_rules(np.ascontiguousarray(ruled.T), tilts))
+    searched, search = [], rules._rules_horizontal
+
+    def counting(page, *args, **kwargs):
+        searched.append(page.shape)
+        return search(page, *args, **kwargs)
+
+    monkeypatch.setattr(rules, "_rules_horizontal", counting)
+    rules.remove_rules(found.ink, found.stroke)
+    assert searched == []
+    rules.remove_rules(ruled, found.stroke)
+    assert len(searched) == 3 and all(shape[1] == ruled.shape[1] for shape in searched)
 
 
 def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(monkeypatch):
@@ -609,14 +636,18 @@ def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(mon
 def test_a_window_just_filled_along_the_searched_tilt_is_always_seen(tilt, shape):
     """A piece of line exactly one search window long, starting at every row of a band, is never skipped.
 
-    On a tall page the search's window is a share of the sheared page's height, taller by the shear.
+    On a tall page the search's window is a share of the sheared page's height, taller by the shear. A line
+    jittered a row up and down, just over ``rule_fill`` full, fills the search's 3-row-thick window: the check's
+    bands reach those rows too (at 16 degrees on a wide page a band only as tall as the shear's rise misses it).
     """
-    from ocr.rules import may_hold_rules, shear_offsets
+    from ocr.rules import _dilate_rows, may_hold_rules, shear_columns, shear_offsets
 
     (h, w), left = shape, shape[1] // 3
     offsets = shear_offsets(w, tilt)
     length = int(DEFAULT.rule_length * max(h + offsets.max(), w))
     x = np.arange(left, left + length)
+    gap = length - int(np.ceil(0.955 * length))
+    x_dense = np.delete(x, np.arange(length // 2, length // 2 + gap))
     for row in range(120, 180):
         mask = np.zeros((h, w), bool)
         mask[row - offsets[x], x] = True
@@ -624,3 +655,9 @@ def test_a_window_just_filled_along_the_searched_tilt_is_always_seen(tilt, shape
         short = mask.copy()
         short[:, x[int(DEFAULT.rule_fill * length):]] = False         # at most rule_fill of a window
         assert may_hold_rules(short, [tilt]) == [False], row
+        jagged = np.zeros((h, w), bool)                                # one row off, up and down, 95.5% full:
+        jagged[row - offsets[x_dense] + np.where(x_dense % 2, 1, -1), x_dense] = True  # the search's 3-row
+        sheared, _ = shear_columns(jagged, tilt)                       # thickening fills the row between
+        thick = _dilate_rows(sheared).astype(np.float32)
+        assert (ndi.uniform_filter1d(thick, size=length, axis=1) > DEFAULT.rule_fill).any(), row
+        assert may_hold_rules(jagged, [tilt]) == [True], row
