@@ -495,8 +495,10 @@ def test_to_planes_scales_every_integer_type_and_clips_signed_ones():
     signed = to_planes(np.array([[-5, 0, 32767]], np.int16))[0]
     np.testing.assert_array_equal(signed, [[0.0, 0.0, 1.0]])
     np.testing.assert_array_equal(to_planes(np.array([[True, False]]))[0], [[1.0, 0.0]])
-    rgb = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
-    np.testing.assert_array_equal(to_planes(rgb), rgb[..., :3].transpose(2, 0, 1) / np.float32(255))
+    rgba = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
+    np.testing.assert_array_equal(to_planes(rgba), rgba[..., :3].transpose(2, 0, 1) / np.float32(255))
+    grey_alpha = np.arange(12, dtype=np.uint8).reshape(2, 3, 2)                # the alpha channel is dropped
+    np.testing.assert_array_equal(to_planes(grey_alpha), grey_alpha[..., :1].transpose(2, 0, 1) / np.float32(255))
     for planes in (to_planes(np.zeros((2, 3, 3), np.uint8)), to_planes(np.zeros((2, 3), np.int32)),
                    to_planes(np.zeros((2, 3, 3), np.float64))):
         assert planes.dtype == np.float32 and planes.flags.c_contiguous
