@@ -168,12 +168,22 @@ def test_jobs_and_scheduler_together_or_a_bad_scheduler_are_one_line_errors(stub
 
 
 @pytest.mark.slow
-def test_dask_cluster_reads_like_one_process(stub_model, mixed_inputs):
+def test_dask_cluster_reads_like_one_process(stub_model, mixed_inputs, monkeypatch):
+    import ocr.batch
+
     distributed = pytest.importorskip("distributed")
+    windows, in_order_ = [], ocr.batch.in_order
+
+    def recording(submit, payloads, window):
+        windows.append(window)
+        return in_order_(submit, payloads, window)
+
+    monkeypatch.setattr(ocr.batch, "in_order", recording)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         one = run([*mixed_inputs, "--format", "json"])
         dask = run([*mixed_inputs, "--format", "json", "--scheduler", cluster.scheduler_address])
     assert one.exit_code == 1 and same_output(one, dask)
+    assert windows == [4]                                       # two inputs ahead per worker thread
     assert [("error" in p) for p in json.loads(dask.stdout)] == [False, False, True, False, False, True, False]
 
 
@@ -191,3 +201,73 @@ def test_shipped_cnn_jobs_2_equals_jobs_1_on_sample_pages(shipped_cnn, tmp_path)
     for page, sample in zip(pages[:1] + pages[2:], samples):
         truth = sample.with_suffix(".txt").read_text().split()
         assert len(set(page["text"].split()) & set(truth)) >= len(truth) // 2
+
+
+class PidRecording:
+    """The stub classifier, appending the id of each process that classifies to a file."""
+
+    def __init__(self, path):
+        from conftest import StubClassifier
+
+        self.path, self.stub = str(path), StubClassifier()
+
+    def predict_proba(self, rows):
+        import os
+
+        with open(self.path, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return self.stub.predict_proba(rows)
+
+
+@pytest.mark.slow
+def test_jobs_2_classifies_only_in_worker_processes_at_most_four_inputs_ahead(stub_model, mixed_inputs, tmp_path,
+                                                                               monkeypatch):
+    import os
+
+    import ocr.batch
+    import training.classifier
+
+    log = tmp_path / "pids.txt"
+    monkeypatch.setattr(training.classifier, "load_classifier", lambda spec, inference=False: PidRecording(log))
+    windows, in_order_ = [], ocr.batch.in_order
+
+    def recording(submit, payloads, window):
+        windows.append(window)
+        return in_order_(submit, payloads, window)
+
+    monkeypatch.setattr(ocr.batch, "in_order", recording)
+    run(mixed_inputs[:2])
+    assert set(log.read_text().split()) == {str(os.getpid())}
+    log.unlink()
+    run([*mixed_inputs, "--jobs", "2"])
+    pids = set(log.read_text().split())
+    assert pids and str(os.getpid()) not in pids and len(pids) <= 2
+    assert windows == [4]
+
+
+class Failing:
+    """The stub classifier, raising ``error`` while ``armed``."""
+
+    def __init__(self, error):
+        from conftest import StubClassifier
+
+        self.error, self.armed, self.stub = error, False, StubClassifier()
+
+    def predict_proba(self, rows):
+        if self.armed:
+            raise self.error
+        return self.stub.predict_proba(rows)
+
+
+@pytest.mark.parametrize("error", [MemoryError("out of memory"), ValueError("bad crop"), OSError("disk")])
+def test_an_input_whose_reading_fails_is_one_failure_and_the_batch_goes_on(mixed_inputs, error):
+    inputs = [mixed_inputs[1], mixed_inputs[3], mixed_inputs[4]]
+    classifier = Failing(error)
+    reader = Reader(classifier, engine="glyph")
+    results = []
+    for k, source in enumerate(inputs):
+        classifier.armed = k == 1
+        results.append(list(read_source(reader, source)))
+    assert [[page.ok for page in pages] for pages in results] == [[True], [False], [True]]
+    assert results[1][0].message == f"{inputs[1]}: {error}"
+    assert [pages[0].result.text for pages in (results[0], results[2])] == ["EEE", "EEE EEEE EEE"]
