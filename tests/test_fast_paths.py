@@ -253,6 +253,30 @@ def test_pages_are_decoded_at_the_working_size_and_boxes_map_back(tmp_path):
     assert np.abs(got - want).max() <= 12
 
 
+def test_a_big_jpeg_is_decoded_reduced_by_the_decoder_itself(tmp_path, monkeypatch):
+    """JPEG DCT scaling: the decoder produces 1/2, 1/4 or 1/8 of the pixels, never the full-size array first."""
+    from PIL import JpegImagePlugin
+
+    page = (text_page([["HELT", "FEZ"]], h=60) * 255).astype(np.uint8)
+    big = np.kron(page, np.ones((6, 6), np.uint8))
+    Image.fromarray(big).save(tmp_path / "big.jpg", quality=92)
+    decoded_sizes, draft = [], JpegImagePlugin.JpegImageFile.draft
+
+    def recording(self, mode, size):
+        result = draft(self, mode, size)
+        decoded_sizes.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", recording)
+    decoded = next(iter(decode_pages(tmp_path / "big.jpg", max_side=1000)))
+    assert max(decoded.image.shape) == 1000
+    (width, height), = decoded_sizes
+    assert (height, width) == (-(-big.shape[0] // 4), -(-big.shape[1] // 4))     # 1/4: the least not under 1000 px
+    decoded_sizes.clear()
+    next(iter(decode_pages(tmp_path / "big.jpg", max_side=big.shape[1])))
+    assert decoded_sizes == []
+
+
 def test_numpy_forward_matches_torch_on_the_shipped_models(shipped_cnn):
     from training.classifier import load_classifier
     from training.data import load_split
