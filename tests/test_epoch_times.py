@@ -97,3 +97,72 @@ def test_torch_epoch_computes_no_input_gradient(epoch_times):
     x.requires_grad_(True)
     with pytest.raises(ValueError, match="input gradient"):
         epoch_times.torch_epoch(net, opt, x, y, 8, 0)
+
+
+def test_numpy_epoch_computes_the_input_gradient_only_when_asked(epoch_times):
+    asked = []
+
+    class Spy(nn.Sequential):
+        def backward(self, dy, caches, input_grad=False):
+            asked.append(input_grad)
+            return super().backward(dy, caches, input_grad)
+
+    rng = np.random.default_rng(0)
+    model = Spy(nn.mlp((16, 4, 3), ("sigmoid", None), rng=0).layers)
+    x, onehot = rng.uniform(size=(10, 16)), np.eye(3)[rng.integers(0, 3, 10)]
+    epoch_times.numpy_epoch(model, nn.SGD(model, lr=0.1), x, onehot, 4, 0, input_grad=True)
+    assert asked == [True] * 3
+
+
+def test_median_times_are_wall_then_cpu(epoch_times, monkeypatch):
+    """A clock whose wall time runs twice as fast as its CPU time, each run longer than the last."""
+    clock = {"wall": 0.0, "cpu": 0.0}
+
+    class Clock:
+        perf_counter = staticmethod(lambda: clock["wall"])
+        process_time = staticmethod(lambda: clock["cpu"])
+
+    def run(r):
+        clock["wall"] += 2.0 * (r + 1)
+        clock["cpu"] += 1.0 * (r + 1)
+
+    monkeypatch.setattr(epoch_times, "time", Clock)
+    assert epoch_times.median_times(run, 3) == (4.0, 2.0)
+
+
+def test_main_times_the_numpy_mlp_without_and_with_the_input_gradient(epoch_times, monkeypatch, capsys,
+                                                                     torch_threads):
+    from training.data import Split
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(40, 1024)).astype(np.float32)
+    y = rng.integers(0, 36, 40)
+    monkeypatch.setattr(epoch_times, "load_split", lambda split, data_dir: Split(x, y, None, split))
+    asked, epoch = [], epoch_times.numpy_epoch
+
+    def spy(model, opt, x, onehot, batch_size, seed, input_grad=False):
+        asked.append(input_grad)
+        return epoch(model, opt, x, onehot, batch_size, seed, input_grad)
+
+    monkeypatch.setattr(epoch_times, "numpy_epoch", spy)
+    limiter = []
+    monkeypatch.setattr(epoch_times, "limit_threads", lambda n: limiter.append(n))
+    epoch_times.main(["--threads", "1", "--repeats", "2", "--skip-cnn", "--batch-size", "16"])
+    assert asked == [False] * 3 + [True] * 3 and limiter == [1]
+    rows = [line.split()[:-2] for line in capsys.readouterr().out.splitlines()[2:5]]
+    assert rows == [["numpy"], ["numpy", "+", "input", "grad"], ["torch"]]
+
+
+def test_torch_epoch_steps_on_each_batch_s_own_gradient(epoch_times):
+    """With a zero learning rate the weights stay put: after the epoch the gradient is the last batch's alone."""
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.uniform(size=(16, 1024)).astype(np.float32))
+    y = torch.from_numpy(rng.integers(0, 36, 16))
+    torch.manual_seed(0)
+    net = TorchMLP()
+    epoch_times.torch_epoch(net, torch.optim.SGD(net.parameters(), lr=0.0), x, y, 8, 0)
+    last = np.asarray(list(nn.minibatch_indices(16, 8, rng=0))[-1])
+    reference = TorchMLP()
+    reference.load_state_dict(net.state_dict())
+    torch.nn.functional.cross_entropy(reference(x[last]), y[last]).backward()
+    torch.testing.assert_close(net.net[1].weight.grad, reference.net[1].weight.grad)
