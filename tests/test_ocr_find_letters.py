@@ -236,7 +236,20 @@ def test_shapes_on_a_dark_desk_beside_the_sheet_are_not_letters():
     paper[250:, :] = 0.05                 # the table below the sheet
     boxes = np.array([[50, 20, 90, 50], [50, 250, 90, 280], [120, 100, 160, 130], [260, 300, 290, 330]])
     assert off_paper_boxes(boxes, paper, 0.3).tolist() == [False, False, False, True]
-    # On a real page: tests/test_rotations.py (the shadow page read turned by 270 degrees).
+
+
+def test_letters_whose_surround_is_a_dark_desk_are_dropped_from_the_located_letters():
+    from ocr.find_letters import letters_on, locate
+
+    found = locate(text_page([["HELT", "FEZ"]]))
+    assert len(found.boxes) == 7
+    y1, x1, y2, x2 = found.boxes[np.argmax(found.boxes[:, 1])]
+    paper = found.paper.copy()
+    paper[y1 - 5:y2 + 5, x1 - 5:x2 + 5] = 0.2 * np.median(paper)
+    kept = letters_on(found.ink, found.stroke, found.scale, DEFAULT, found.contrast, paper).boxes
+    np.testing.assert_array_equal(kept, found.boxes[found.boxes[:, 1] < x1])
+    np.testing.assert_array_equal(letters_on(found.ink, found.stroke, found.scale, DEFAULT, found.contrast).boxes,
+                                  found.boxes)
 
 
 @pytest.mark.parametrize("radius", [1, 2, 3])
@@ -269,3 +282,15 @@ def test_small_writing_is_found_again_on_an_enlarged_copy():
     assert found.ink.shape == (round(small.shape[0] * found.scale), round(small.shape[1] * found.scale))
     assert locate(small, DEFAULT.with_(min_letter_height=0)).scale == 1.0
     assert locate(text_page([["THE", "LIFT"]], h=40), DEFAULT).scale == 1.0   # 44 px: as it is
+
+
+def test_small_writing_is_enlarged_at_most_to_the_working_side_and_a_blank_page_not_at_all():
+    from ocr.find_letters import locate
+
+    found = locate(text_page([["HELT", "FEZ"], ["LIFT", "THE"]], h=12, shape=(600, 1800)))
+    assert found.scale == pytest.approx(DEFAULT.work_side / 1800)
+    assert found.ink.shape == (667, DEFAULT.work_side)
+    small = locate(text_page([["HELT", "FEZ"]], h=12))                # 69 x 187 px: enlarged until letters are 32 px
+    assert small.scale == pytest.approx(2.13, abs=0.01) and small.ink.shape == (147, 399)
+    blank = locate(np.full((300, 400), 0.9))
+    assert blank.scale == 1.0 and blank.ink.shape == (300, 400) and len(blank.boxes) == 0
