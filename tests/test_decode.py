@@ -188,3 +188,86 @@ def test_every_encoding_reads_the_page_text(shipped_cnn, tmp_path):
     for document in documents:
         assert [p.text for p in reader.read(document)] == [plain, plain_2], document.name
     assert plain_2.splitlines()[0] == truth_2.splitlines()[0]
+
+
+@pytest.mark.parametrize("orientation", [5, 6, 7, 8])
+def test_every_turning_exif_orientation_swaps_the_original_shape(tmp_path, orientation):
+    page = grey(PAGE_1)[:200, :300]
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    Image.fromarray(page).save(tmp_path / "turned.jpg", quality=95, exif=exif)
+    decoded = only_page(tmp_path / "turned.jpg")
+    assert decoded.image.shape == decoded.original_shape == (300, 200)
+
+
+def test_a_transparent_palette_entry_is_paper(tmp_path):
+    indices = np.zeros((20, 30), np.uint8)
+    indices[5:15, 10:20] = 1
+    img = Image.fromarray(indices, "P")
+    img.putpalette([0, 0, 0, 0, 0, 0] + [0] * 762)                  # both entries black, entry 0 transparent
+    img.save(tmp_path / "palette.png", transparency=0)
+    image = only_page(tmp_path / "palette.png").image
+    assert image[0, 0].tolist() == [255, 255, 255] and image[10, 15].tolist() == [0, 0, 0]
+
+
+def test_a_cmyk_jpeg_reads_as_its_rgb_conversion(tmp_path):
+    rgb = np.stack([grey(PAGE_1)[:120, :160]] * 3, axis=2)
+    Image.fromarray(rgb).convert("CMYK").save(tmp_path / "cmyk.jpg", quality=95)
+    expected = np.asarray(Image.open(tmp_path / "cmyk.jpg").convert("RGB"))
+    np.testing.assert_array_equal(only_page(tmp_path / "cmyk.jpg").image, expected)
+
+
+def test_integer_and_float_arrays_scale_like_their_8_bit_page():
+    page = grey(PAGE_1)
+    np.testing.assert_array_equal(only_page(page.astype(np.int32)).image, page)
+    spoilt = page / 255.0
+    spoilt[3, 4] = np.nan
+    decoded = only_page(spoilt).image
+    assert decoded[3, 4] == 0
+    decoded[3, 4] = page[3, 4]
+    np.testing.assert_array_equal(decoded, page)
+
+
+def test_a_pdf_after_some_leading_bytes_is_still_a_pdf(tmp_path):
+    data = b"\r\n% junk\n" + pdf_of([PAGE_1], tmp_path / "one.pdf").read_bytes()
+    decoded = only_page(data)
+    assert decoded.page_count == 1 and np.abs(np.subtract(decoded.original_shape, grey(PAGE_1).shape)).max() <= 1
+
+
+def test_a_pdf_read_at_a_working_size_keeps_its_rendered_size(tmp_path):
+    path = pdf_of([PAGE_1], tmp_path / "one.pdf")
+    full = only_page(path).original_shape
+    assert np.abs(np.subtract(full, grey(PAGE_1).shape)).max() <= 1
+    by_side = only_page(path, max_side=400)
+    assert max(by_side.image.shape[:2]) == 400 and np.abs(np.subtract(by_side.original_shape, full)).max() <= 1
+    by_pixels = only_page(path, max_pixels=50_000)
+    assert abs(by_pixels.image.shape[0] * by_pixels.image.shape[1] / 50_000 - 1) < 0.02
+    assert np.abs(np.subtract(by_pixels.original_shape, full)).max() <= 1       # the page's size in points, rounded
+
+
+def test_a_pdf_without_pages_is_a_one_line_error(tmp_path, monkeypatch):
+    """PDFium refuses a document whose page tree is empty; one that opened it would still give one line."""
+    import pypdfium2 as pdfium
+
+    class Empty:
+        def __init__(self, data):
+            pass
+
+        def __len__(self):
+            return 0
+
+        def close(self):
+            pass
+
+    path = pdf_of([PAGE_1], tmp_path / "empty.pdf")
+    monkeypatch.setattr(pdfium, "PdfDocument", Empty)
+    with pytest.raises(ImageError, match=r"empty\.pdf: PDF has no pages$"):
+        only_page(path)
+
+
+def test_a_later_tiff_page_over_the_limit_is_refused(tmp_path):
+    path = multipage_tiff([np.full((50, 50), 255, np.uint8), np.full((100, 100), 255, np.uint8)], tmp_path / "t.tif")
+    pages = decode_pages(path, refuse_pixels=5000)
+    assert next(pages).page == 1
+    with pytest.raises(ImageError, match=r"t\.tif: refused, page of 100 x 100 = 0 MP$"):
+        next(pages)
