@@ -41,6 +41,11 @@ def test_class_bias_is_saved_loaded_and_applied(tmp_path):
     torch.save(blob, tmp_path / "bad.pt")
     with pytest.raises(ModelFormatError, match="class_bias"):
         load_torch_classifier(tmp_path / "bad.pt")
+    from training.numpy_inference import load_numpy_classifier
+
+    np.testing.assert_allclose(load_numpy_classifier(biased).class_bias, bias)
+    with pytest.raises(ModelFormatError, match="class_bias must hold 36 values"):
+        load_numpy_classifier(tmp_path / "bad.pt")
 
 
 @pytest.mark.needs_data

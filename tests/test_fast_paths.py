@@ -687,3 +687,16 @@ def test_a_window_just_filled_along_the_searched_tilt_is_always_seen(tilt, shape
         thick = _dilate_rows(sheared).astype(np.float32)
         assert (ndi.uniform_filter1d(thick, size=length, axis=1) > DEFAULT.rule_fill).any(), row
         assert may_hold_rules(jagged, [tilt]) == [True], row
+
+
+def test_hysteresis_grows_ink_along_diagonal_one_pixel_strokes():
+    from ocr.ink import hysteresis_ink
+
+    contrast = np.zeros((40, 40), np.float32)
+    rows = np.arange(5, 35)
+    contrast[rows, rows] = 0.06                                        # above the growth level, under the seed
+    contrast[5, 5] = 0.2                                               # one dark seed at the end
+    ink, loose = hysteresis_ink(contrast, np.ones((40, 40), bool))
+    np.testing.assert_array_equal(ink, contrast > 0)
+    contrast[5, 5] = 0.06
+    assert not hysteresis_ink(contrast, np.ones((40, 40), bool))[0].any()

@@ -294,3 +294,24 @@ def test_small_writing_is_enlarged_at_most_to_the_working_side_and_a_blank_page_
     assert small.scale == pytest.approx(2.13, abs=0.01) and small.ink.shape == (147, 399)
     blank = locate(np.full((300, 400), 0.9))
     assert blank.scale == 1.0 and blank.ink.shape == (300, 400) and len(blank.boxes) == 0
+
+
+def test_a_small_dark_corner_is_not_a_desk_and_a_bright_patch_beside_the_sheet_is_not_paper():
+    from ocr.find_letters import paper_mask
+
+    page = np.full((400, 600), 0.9, np.float32)
+    page[:40, :40] = 0.1                                               # 0.7% of the page: a shadow, a tab
+    assert paper_mask(page).all()
+    desk = np.full((400, 600), 0.1, np.float32)
+    desk[40:360, 40:400] = 0.9                                         # the sheet
+    desk[150:250, 470:560] = 0.9                                       # a bright envelope beside it
+    mask = paper_mask(desk)
+    assert mask[200, 220] and not mask[200, 515] and not mask[20, 20]
+
+
+def test_a_mark_inside_a_letter_box_is_part_of_the_letter_not_punctuation():
+    from ocr.find_letters import small_marks
+
+    boxes = np.array([[100, 100, 140, 130], [100, 140, 140, 170], [100, 180, 140, 210]], float)
+    raw = np.vstack([boxes, [[110, 110, 116, 116], [132, 215, 138, 221]]])       # a dot in a letter, one after
+    np.testing.assert_array_equal(small_marks(raw, boxes, 3.0), [[132, 215, 138, 221]])
