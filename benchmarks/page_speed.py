@@ -35,7 +35,7 @@ def parse_args(argv=None):
     p.add_argument("--model", default="cnn")
     p.add_argument("--engine", default=None, help="glyph, line or auto (default: read's default)")
     p.add_argument("--lexicon", default=None, help="en, none or a file (default: read's default)")
-    p.add_argument("--threads", type=int, default=1, help="torch and BLAS threads for the in-process timings")
+    p.add_argument("--threads", type=int, default=1, help="BLAS threads for the in-process timings")
     p.add_argument("--commands", type=int, default=2, help="pages timed as one-page `read` commands (0: none)")
     p.add_argument("--big", action="store_true", help="also measure peak memory reading a 33 MP photo")
     p.add_argument("--jobs", action="store_true", help="also time all pages as one `read --jobs 1` and `--jobs 2` command")
@@ -145,7 +145,6 @@ def big_page_peak_mb(source):
 
 def main(argv=None):
     args = parse_args(argv)
-    import torch
     from threadpoolctl import threadpool_info
 
     from ocr.api import Reader
@@ -157,7 +156,7 @@ def main(argv=None):
     from training.blas_threads import ThreadLimitError, limit_blas_threads
     from training.classifier import load_classifier
 
-    classifier = load_classifier(args.model)
+    classifier = load_classifier(args.model, inference=True)
     options = Reader(classifier, engine=args.engine or DEFAULT_ENGINE, lexicon=args.lexicon or DEFAULT_LEXICON).read_options
     command_options = [*(["--engine", args.engine] if args.engine else []), *(["--lexicon", args.lexicon] if args.lexicon else [])]
     pages = pages_in(args.folders)
@@ -169,7 +168,6 @@ def main(argv=None):
         limit_blas_threads(args.threads)
     except ThreadLimitError as err:
         sys.exit(f"page_speed.py: error: {err}")
-    torch.set_num_threads(args.threads)
     for path in pages:
         def decode():
             return next(iter(decode_pages(path, max_side=side)))
@@ -187,6 +185,8 @@ def main(argv=None):
     summary = {key: statistics.median(r[key] for r in rows)
                for key in ("read_cpu", "read_wall", "lower_bound_cpu", "lower_bound_wall", "ratio_cpu")}
     summary["blas_threads"] = sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+    summary["classifier"] = type(classifier).__name__
+    summary["torch_loaded"] = "torch" in sys.modules
     print(f"median per page: read {summary['read_cpu']:.2f} s cpu, {summary['read_wall']:.2f} s wall; lower bound "
           f"{summary['lower_bound_cpu']:.2f} s cpu, {summary['lower_bound_wall']:.2f} s wall; "
           f"read / lower bound x{summary['ratio_cpu']:.1f} (threads {args.threads})")

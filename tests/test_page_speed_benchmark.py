@@ -1,4 +1,4 @@
-"""benchmarks/page_speed.py times pages with the BLAS threads it was asked for."""
+"""benchmarks/page_speed.py times pages as `read` reads them, with the BLAS threads it was asked for."""
 import json
 import shutil
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_timings_run_with_the_asked_blas_threads(tmp_path, shipped_cnn):
+def test_the_timings_run_read_s_numpy_classifier_with_the_asked_blas_threads(tmp_path, shipped_cnn):
     shutil.copy(ROOT / "sample_images" / "synth_02.png", tmp_path)
     out = tmp_path / "speed.json"
     done = subprocess.run([sys.executable, "benchmarks/page_speed.py", str(tmp_path), "--repeats", "1",
@@ -17,4 +17,5 @@ def test_the_timings_run_with_the_asked_blas_threads(tmp_path, shipped_cnn):
     assert done.returncode == 0, done.stderr[-500:]
     report = json.loads(out.read_text())
     assert report["summary"]["blas_threads"] == [1]
+    assert report["summary"]["classifier"] == "NumpyClassifier" and report["summary"]["torch_loaded"] is False
     assert [row["page"] for row in report["pages"]] == ["synth_02.png"] and report["pages"][0]["letters"] > 0
