@@ -315,3 +315,13 @@ def test_a_mark_inside_a_letter_box_is_part_of_the_letter_not_punctuation():
     boxes = np.array([[100, 100, 140, 130], [100, 140, 140, 170], [100, 180, 140, 210]], float)
     raw = np.vstack([boxes, [[110, 110, 116, 116], [132, 215, 138, 221]]])       # a dot in a letter, one after
     np.testing.assert_array_equal(small_marks(raw, boxes, 3.0), [[132, 215, 138, 221]])
+
+
+def test_a_speck_under_0_6_stroke_widths_is_not_a_mark():
+    from ocr.find_letters import small_marks
+
+    boxes = np.array([[100, 100, 140, 130], [100, 140, 140, 170], [100, 180, 140, 210]], float)
+    dot, speck = [132, 215, 137, 220], [132, 230, 136, 234]                      # 5 and 4 px across
+    raw = np.vstack([boxes, [dot, speck]])
+    np.testing.assert_array_equal(small_marks(raw, boxes, 8.0), [dot])            # marks from 0.6 x 8 = 4.8 px
+    np.testing.assert_array_equal(small_marks(raw, boxes, 6.0), [dot, speck])     # from 3.6 px
