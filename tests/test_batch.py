@@ -271,3 +271,34 @@ def test_an_input_whose_reading_fails_is_one_failure_and_the_batch_goes_on(mixed
     assert [[page.ok for page in pages] for pages in results] == [[True], [False], [True]]
     assert results[1][0].message == f"{inputs[1]}: {error}"
     assert [pages[0].result.text for pages in (results[0], results[2])] == ["EEE", "EEE EEEE EEE"]
+
+
+def dask_task_state(pickled_reader, data):
+    """BLAS threads before and after one Dask task reads ``data`` in a fresh process, and its pages' status."""
+    from threadpoolctl import threadpool_info
+
+    from ocr import batch
+
+    def blas():
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    reader, before = pickle.loads(pickled_reader), blas()
+    pages = batch._read_on_dask_worker(reader, "page.png", data, {"keep_image": False, "keep_crops": False})
+    return before, blas(), [page.ok for page in pages]
+
+
+@pytest.mark.slow
+def test_a_dask_task_reads_with_one_thread_even_where_the_worker_was_started_with_more(mixed_inputs, monkeypatch):
+    """A worker started without Dask's nanny (which sets OMP/BLAS threads to 1) is limited by the task itself."""
+    import os
+
+    from conftest import StubClassifier
+    from ocr.batch import THREAD_VARIABLES
+
+    for name in THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        before, after, pages = pool.submit(dask_task_state, pickle.dumps(Reader(StubClassifier())),
+                                           mixed_inputs[1].read_bytes()).result()
+    assert after == {1} and pages == [True]
+    assert before != {1} or min(os.cpu_count() or 1, len(os.sched_getaffinity(0))) == 1
