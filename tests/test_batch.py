@@ -34,6 +34,21 @@ def mixed_inputs(tmp_path):
     return [big, small[0], corrupt, small[1], small[2], tmp_path / "missing.png", small[3]]
 
 
+@pytest.fixture
+def windows(monkeypatch):
+    """The ``window`` of every :func:`ocr.batch.in_order` call made during the test."""
+    import ocr.batch
+
+    seen, in_order_ = [], ocr.batch.in_order
+
+    def recording(submit, payloads, window):
+        seen.append(window)
+        return in_order_(submit, payloads, window)
+
+    monkeypatch.setattr(ocr.batch, "in_order", recording)
+    return seen
+
+
 def run(args, **kwargs):
     return CliRunner().invoke(read, [str(a) for a in args], **kwargs)
 
@@ -168,17 +183,8 @@ def test_jobs_and_scheduler_together_or_a_bad_scheduler_are_one_line_errors(stub
 
 
 @pytest.mark.slow
-def test_dask_cluster_reads_like_one_process(stub_model, mixed_inputs, monkeypatch):
-    import ocr.batch
-
+def test_dask_cluster_reads_like_one_process(stub_model, mixed_inputs, windows):
     distributed = pytest.importorskip("distributed")
-    windows, in_order_ = [], ocr.batch.in_order
-
-    def recording(submit, payloads, window):
-        windows.append(window)
-        return in_order_(submit, payloads, window)
-
-    monkeypatch.setattr(ocr.batch, "in_order", recording)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         one = run([*mixed_inputs, "--format", "json"])
         dask = run([*mixed_inputs, "--format", "json", "--scheduler", cluster.scheduler_address])
@@ -221,21 +227,13 @@ class PidRecording:
 
 @pytest.mark.slow
 def test_jobs_2_classifies_only_in_worker_processes_at_most_four_inputs_ahead(stub_model, mixed_inputs, tmp_path,
-                                                                               monkeypatch):
+                                                                               monkeypatch, windows):
     import os
 
-    import ocr.batch
     import training.classifier
 
     log = tmp_path / "pids.txt"
     monkeypatch.setattr(training.classifier, "load_classifier", lambda spec, inference=False: PidRecording(log))
-    windows, in_order_ = [], ocr.batch.in_order
-
-    def recording(submit, payloads, window):
-        windows.append(window)
-        return in_order_(submit, payloads, window)
-
-    monkeypatch.setattr(ocr.batch, "in_order", recording)
     run(mixed_inputs[:2])
     assert set(log.read_text().split()) == {str(os.getpid())}
     log.unlink()

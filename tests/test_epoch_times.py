@@ -70,7 +70,8 @@ def test_limit_that_did_not_take_is_an_error(epoch_times, monkeypatch):
     assert str(err.value) == "BLAS threads not limited to 1: mkl (/lib/b.so) has 4"
 
 
-def test_numpy_epoch_skips_the_input_gradient(epoch_times):
+@pytest.mark.parametrize("asked_for", [{}, {"input_grad": True}])
+def test_numpy_epoch_computes_the_input_gradient_only_when_asked(epoch_times, asked_for):
     asked = []
 
     class Spy(nn.Sequential):
@@ -81,8 +82,8 @@ def test_numpy_epoch_skips_the_input_gradient(epoch_times):
     rng = np.random.default_rng(0)
     model = Spy(nn.mlp((16, 4, 3), ("sigmoid", None), rng=0).layers)
     x, onehot = rng.uniform(size=(10, 16)), np.eye(3)[rng.integers(0, 3, 10)]
-    epoch_times.numpy_epoch(model, nn.SGD(model, lr=0.1), x, onehot, 4, 0)
-    assert asked == [False] * 3
+    epoch_times.numpy_epoch(model, nn.SGD(model, lr=0.1), x, onehot, 4, 0, **asked_for)
+    assert asked == [bool(asked_for)] * 3
 
 
 def test_torch_epoch_computes_no_input_gradient(epoch_times):
@@ -97,21 +98,6 @@ def test_torch_epoch_computes_no_input_gradient(epoch_times):
     x.requires_grad_(True)
     with pytest.raises(ValueError, match="input gradient"):
         epoch_times.torch_epoch(net, opt, x, y, 8, 0)
-
-
-def test_numpy_epoch_computes_the_input_gradient_only_when_asked(epoch_times):
-    asked = []
-
-    class Spy(nn.Sequential):
-        def backward(self, dy, caches, input_grad=False):
-            asked.append(input_grad)
-            return super().backward(dy, caches, input_grad)
-
-    rng = np.random.default_rng(0)
-    model = Spy(nn.mlp((16, 4, 3), ("sigmoid", None), rng=0).layers)
-    x, onehot = rng.uniform(size=(10, 16)), np.eye(3)[rng.integers(0, 3, 10)]
-    epoch_times.numpy_epoch(model, nn.SGD(model, lr=0.1), x, onehot, 4, 0, input_grad=True)
-    assert asked == [True] * 3
 
 
 def test_median_times_are_wall_then_cpu(epoch_times, monkeypatch):

@@ -47,11 +47,15 @@ def test_split_with_shipped_cnn_reads_more_letters():
 
 
 class Sure:
-    """A classifier that reads every piece it is shown as 'C' with probability 0.8."""
+    """Reads every piece it is shown as 'C' with probability ``confidence`` and counts the pieces."""
+
+    def __init__(self, confidence=0.8):
+        self.confidence, self.shown = confidence, 0
 
     def predict_proba(self, rows):
-        probs = np.full((len(rows), 36), 0.2 / 35)
-        probs[:, 2] = 0.8
+        self.shown += len(rows)
+        probs = np.full((len(rows), 36), (1 - self.confidence) / 35)
+        probs[:, CLASSES.index("C")] = self.confidence
         return probs
 
 
@@ -142,29 +146,16 @@ def test_cut_search_follows_the_classifier_not_equal_widths():
     assert abs(run[1, 1] - (x + 38)) <= 8 and abs(run[1, 3] - (x + 38 + 0.8 * 56)) <= 8
 
 
-class Counting:
-    """Reads every piece as 'C' at 0.95 and counts the pieces it is shown."""
-
-    def __init__(self):
-        self.shown = 0
-
-    def predict_proba(self, rows):
-        self.shown += len(rows)
-        probs = np.full((len(rows), 36), 0.05 / 35)
-        probs[:, 2] = 0.95
-        return probs
-
-
 def test_a_box_read_surely_as_one_letter_is_not_searched_for_a_split():
     boxes, binary = find_letters(wide_ring_page())
     for whole, searched in ((0.92, False), (0.9, False), (0.89, True), (0.85, True)):
         probs = np.full((len(boxes), 36), (1 - whole) / 35)
         probs[:, CLASSES.index("D")] = whole
-        reader = Counting()
+        reader = Sure(0.95)
         out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, reader)
         assert (reader.shown > 0) == searched
         assert (len(out) > len(boxes)) == searched, "pieces read at 0.95 beat a whole read under 0.9"
-    reader = Counting()
+    reader = Sure(0.95)
     out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, reader, sure_confidence=0.8)
     assert reader.shown == 0 and len(out) == len(boxes)
 
@@ -177,7 +168,7 @@ def test_letters_as_wide_as_tall_are_not_searched_for_a_split_however_unsure_the
         page[78:82, 40 + 80 * k:80 + 80 * k] = 0.15
     boxes, binary = find_letters(page)
     assert len(boxes) == 4 and np.all(boxes[:, 3] - boxes[:, 1] > 0.9 * (boxes[:, 2] - boxes[:, 0]))
-    reader = Counting()
+    reader = Sure(0.95)
     out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), np.full((len(boxes), 36), 1 / 36), reader)
     assert reader.shown == 0
     np.testing.assert_array_equal(out, boxes)
@@ -204,15 +195,6 @@ def test_a_box_is_split_only_when_every_piece_reads_more_surely_than_the_whole()
         assert len(out) == len(boxes) + split
 
 
-class Steady:
-    """Reads every crop as 'C' at 0.6."""
-
-    def predict_proba(self, rows):
-        probs = np.full((len(rows), 36), 0.4 / 35)
-        probs[:, CLASSES.index("C")] = 0.6
-        return probs
-
-
 def _page_with_a_wide_h(width, height, stroke=4):
     page = np.full((200, 500), 0.9)
     for k, ch in enumerate("HTL"):
@@ -234,7 +216,7 @@ def test_a_box_the_cut_search_keeps_whole_is_cut_at_the_equal_division_when_thos
     assert 1.5 < (boxes[wide, 3] - boxes[wide, 1]) / width < 1.7
     probs = np.full((len(boxes), 36), 0.5 / 35)
     probs[:, CLASSES.index("D")] = 0.5
-    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Steady())
+    out, _, _ = split_touching(binary, boxes, np.ones((len(boxes), 1024)), probs, Sure(0.6))
     assert len(out) == 5
     np.testing.assert_array_equal(out[out[:, 1] >= boxes[wide, 1]], segment_box(binary, boxes[wide], width))
 
@@ -244,7 +226,7 @@ def test_a_box_taller_than_wide_is_not_searched_for_a_split():
     for height, searched in ((44, True), (60, False)):
         boxes, binary, wide = _page_with_a_wide_h(48, height)
         assert 1.35 < (boxes[wide, 3] - boxes[wide, 1]) / typical_width(boxes) < 1.45
-        reader = Counting()
+        reader = Sure(0.95)
         split_touching(binary, boxes, np.ones((len(boxes), 1024)), np.full((len(boxes), 36), 1 / 36), reader)
         assert (reader.shown > 0) == searched, height
 
