@@ -8,11 +8,11 @@ import numpy as np
 
 from ocr import __version__
 from ocr.errors import OCRError, first_line
-from ocr.formats import FORMATS
-from ocr.lexicon import DEFAULT_LEXICON
 from ocr.page import DEFAULT_ENGINE
+from ocr.recognition.glyph import CLASSES
+from ocr.recognition.lexicon import DEFAULT_LEXICON
+from ocr.writers import FORMATS
 from training.data import DataFormatError, DataNotFoundError
-from training.glyph import CLASSES
 from training.recipes import AUTOENCODER, MLP, TORCH
 
 DATA_DIR_OPTION = click.option(
@@ -122,8 +122,8 @@ def emit(result, fmt, text_lines):
 
 def load_model_or_fail(spec, classifier=False, inference=False):
     """Load a model (a classifier when ``classifier``; for its forward pass only when ``inference``) or exit 1."""
+    from ocr.errors import ModelFormatError
     from training.classifier import load_classifier, load_model
-    from training.model_errors import ModelFormatError
 
     try:
         return (load_classifier if classifier else load_model)(spec, inference)
@@ -156,8 +156,8 @@ def engine_options(command):
 def read_options_or_fail(engine, line_model, lexicon):
     """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
     from ocr.api import line_recogniser
-    from ocr.lexicon import LexiconError, load_lexicon
-    from training.model_errors import ModelFormatError
+    from ocr.errors import ModelFormatError
+    from ocr.recognition.lexicon import LexiconError, load_lexicon
 
     try:
         words = load_lexicon(lexicon)
@@ -172,9 +172,9 @@ def read_options_or_fail(engine, line_model, lexicon):
 
 def torch_line_model_or_fail(spec):
     """The line recogniser ``spec`` ('line' = shipped, or a path) as a torch model to train on, or exit 1."""
+    from ocr.errors import ModelFormatError
     from training.classifier import resolve_model_path
     from training.line_model import load_line_model  # torch: imported only to train from a line model
-    from training.model_errors import ModelFormatError
 
     try:
         return load_line_model(resolve_model_path(spec))
@@ -184,8 +184,7 @@ def torch_line_model_or_fail(spec):
 
 def write_extras(reading, name, overlay_path, crops_path, several):
     """Write the overlay and crops grid of one page; the one-line errors of those that failed."""
-    from ocr.normalise import crops_grid
-    from ocr.page import overlay
+    from ocr.writers.pictures import crops_grid, overlay
 
     errors = []
     for what, path, write in (
@@ -238,9 +237,9 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
 
     from ocr.api import Reader
     from ocr.batch import BatchError, read_in_order
-    from ocr.formats import WRITERS, format_of, render, save, write_atomic
-    from ocr.formats.text import page_label
-    from ocr.inputs import expand_inputs, page_stem, unique_stems
+    from ocr.decode.inputs import expand_inputs, page_stem, unique_stems
+    from ocr.writers import WRITERS, format_of, render, save, write_atomic
+    from ocr.writers.text import page_label
 
     if fmt is None:
         try:
@@ -333,7 +332,7 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
 @FORMAT_OPTION
 def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
     """Score page reading against truth text: CER, WER and line-count match per page."""
-    from ocr.evaluate import evaluate_pages, overall
+    from training.evaluate_pages import evaluate_pages, overall
 
     if not Path(pages_dir).is_dir():
         fail(f"{pages_dir}: no such directory")
@@ -372,7 +371,7 @@ def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
 @FORMAT_OPTION
 def evaluate_lines_cmd(line_model, split, n_lines, spacing, lexicon, data_dir, seed, fmt):
     """Line CER of the CTC recogniser on synthetic lines of NIST36 glyphs, without and with the lexicon."""
-    from ocr.evaluate import evaluate_line_set
+    from training.evaluate_pages import evaluate_line_set
     from training.line_synth import fixed_line_set
 
     options = read_options_or_fail("line", line_model, lexicon)
@@ -394,7 +393,7 @@ def evaluate_lines_cmd(line_model, split, n_lines, spacing, lexicon, data_dir, s
 @SEED_OPTION
 def make_samples(out_dir, n_pages, touching, data_dir, seed):
     """Compose example pages from NIST36 test-split glyphs: NAME.png + NAME.txt."""
-    from ocr.synth import write_samples
+    from training.sample_pages import write_samples
 
     for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed, touching):
         click.echo(f"wrote {path} and {path.with_suffix('.txt').name}")

@@ -148,11 +148,11 @@ def main(argv=None):
     from threadpoolctl import threadpool_info
 
     from ocr.api import Reader
-    from ocr.decode import decode_pages
-    from ocr.find_letters import locate
-    from ocr.lexicon import DEFAULT_LEXICON
+    from ocr.decode.sources import decode_pages
+    from ocr.frontend.letters import locate
     from ocr.page import DEFAULT_ENGINE, read_page
     from ocr.params import DEFAULT
+    from ocr.recognition.lexicon import DEFAULT_LEXICON
     from training.blas_threads import ThreadLimitError, limit_blas_threads
     from training.classifier import load_classifier
 

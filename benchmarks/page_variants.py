@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image, ImageOps  # noqa: E402
 
 from ocr.api import Reader  # noqa: E402
-from ocr.evaluate import cer, page_pairs  # noqa: E402
 from ocr.params import DEFAULT  # noqa: E402
+from training.evaluate_pages import cer, page_pairs  # noqa: E402
 
 
 def parse_args(argv=None):

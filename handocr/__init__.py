@@ -5,6 +5,6 @@
 """
 from ocr import __version__
 from ocr.api import Reader
-from ocr.reading import PageFailure, PageReading
+from ocr.result import PageFailure, PageReading
 
 __all__ = ["Reader", "PageReading", "PageFailure", "__version__"]

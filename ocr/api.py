@@ -1,15 +1,15 @@
 """Python API: load a classifier once, read many images, PDFs, byte strings or arrays."""
 import os
 
-from training.classifier import load_classifier, resolve_model_path
-from training.numpy_line import load_numpy_line_model
-
-from .decode import MAX_PIXELS, PDF_DPI, decode_pages
+from .decode.decoded import MAX_PIXELS, PDF_DPI
+from .decode.sources import decode_pages
 from .errors import ImageError
-from .lexicon import DEFAULT_LEXICON, load_lexicon
 from .page import DEFAULT_ENGINE, read_page
 from .params import DEFAULT
-from .reading import PageFailure, PageReading, to_original_pixels
+from .recognition.lexicon import DEFAULT_LEXICON, load_lexicon
+from .recognition.model_files import load_classifier, resolve_model_path
+from .recognition.numpy_line import load_numpy_line_model
+from .result import PageFailure, PageReading, to_original_pixels
 
 
 class Reader:
@@ -25,9 +25,9 @@ class Reader:
         in the original image's pixels).
     pdf_dpi : float
         Resolution at which PDF pages are rendered.
-    lexicon : str, os.PathLike, ocr.lexicon.Lexicon or None
+    lexicon : str, os.PathLike, ocr.recognition.lexicon.Lexicon or None
         Word list for correcting unsure words: 'en', 'none', a file of words
-        (see :func:`ocr.lexicon.load_lexicon`) or a loaded lexicon.
+        (see :func:`ocr.recognition.lexicon.load_lexicon`) or a loaded lexicon.
     engine : {'auto', 'glyph', 'line'}
         See :func:`ocr.page.read_page`.
     recogniser : optional
@@ -46,7 +46,7 @@ class Reader:
 
     def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, lexicon=DEFAULT_LEXICON,
                  engine=DEFAULT_ENGINE, recogniser=None, **read_options):
-        self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model, inference=True)
+        self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model)
         self.max_pixels = max_pixels
         self.pdf_dpi = pdf_dpi
         if lexicon is None or isinstance(lexicon, (str, os.PathLike)):
@@ -94,7 +94,7 @@ def line_recogniser(engine=DEFAULT_ENGINE, spec="line"):
 
     Returns
     -------
-    training.numpy_line.NumpyLineRecogniser or None
+    ocr.recognition.numpy_line.NumpyLineRecogniser or None
         None for 'glyph', and for 'auto' when the shipped model is missing
         ('auto' then reads as 'glyph').
 
@@ -102,7 +102,7 @@ def line_recogniser(engine=DEFAULT_ENGINE, spec="line"):
     ------
     FileNotFoundError
         The model 'line' needs, or a file named by ``spec``, is missing.
-    training.model_errors.ModelFormatError
+    ocr.errors.ModelFormatError
     """
     if engine == "glyph":
         return None

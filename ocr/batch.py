@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .decode import STDIN
+from .decode.decoded import STDIN
 from .errors import OCRError, first_line
-from .reading import PageFailure
+from .result import PageFailure
 
 BYTES_NAME = "<bytes>"
 IN_FLIGHT_PER_WORKER = 2
@@ -51,7 +51,7 @@ def read_in_order(sources, reader, jobs=1, scheduler=None, keep_image=True, keep
     -------
     iterator
         One iterable per source, in the order of ``sources``, of its pages as
-        :class:`~ocr.reading.PageReading`, or :class:`~ocr.reading.PageFailure`
+        :class:`~ocr.result.PageReading`, or :class:`~ocr.result.PageFailure`
         for an input (or the rest of one) that could not be read.
 
     Raises

@@ -1,92 +1,22 @@
 """Read a whole page: find letters, group them, classify them."""
-from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from scipy import ndimage as ndi
 
-from training.glyph import MIN_ROTATION
-
 from .boxes import unscaled_box
-from .find_letters import locate
-from .lexicon import correct_glyph_words, is_common, is_uncommon
-from .line_engine import read_lines
-from .lines import estimate_skew, layout
-from .merge import join_broken
-from .normalise import normalise_crops
-from .orientation import detect_orientation, rotate_boxes
+from .frontend.letters import locate
+from .layout.lines import estimate_skew, layout
+from .layout.merge import join_broken
+from .layout.orientation import detect_orientation, rotate_boxes
+from .layout.punctuation import hanging_marks, place_marks
+from .layout.split import split_touching
 from .params import DEFAULT
-from .punctuation import hanging_marks, place_marks
-from .recognise import predict_proba, word_context
-from .split import split_touching
-
-
-@dataclass
-class Char:
-    """One recognised character: ``box`` is ``[y1, x1, y2, x2]``."""
-
-    box: list
-    label: str
-    confidence: float
-
-
-@dataclass
-class Word:
-    chars: list = field(default_factory=list)
-
-    @property
-    def text(self):
-        return "".join(c.label for c in self.chars)
-
-
-@dataclass
-class Line:
-    words: list = field(default_factory=list)
-
-    @property
-    def text(self):
-        return " ".join(w.text for w in self.words)
-
-
-@dataclass
-class PageResult:
-    """Recognised text of a page as lines of words of characters."""
-
-    lines: list = field(default_factory=list)
-    shape: tuple = (0, 0)
-    skew: float = 0.0
-    rotation: int = 0
-    crops: np.ndarray = field(default_factory=lambda: np.zeros((0, 1024)), repr=False)
-    crop_labels: list = field(default_factory=list, repr=False)
-
-    @property
-    def text(self):
-        return "\n".join(line.text for line in self.lines)
-
-    @property
-    def chars(self):
-        return [c for line in self.lines for w in line.words for c in w.chars]
-
-    def __len__(self):
-        return len(self.chars)
-
-    def to_dict(self):
-        """JSON-ready dict with per-line, per-word, per-character detail."""
-        return {
-            "text": self.text,
-            "shape": [int(s) for s in self.shape],
-            "skew_degrees": round(float(self.skew), 2),
-            "rotation": int(self.rotation),
-            "lines": [
-                {
-                    "text": line.text,
-                    "words": [
-                        {"text": w.text, "chars": [asdict(c) for c in w.chars]} for w in line.words
-                    ],
-                }
-                for line in self.lines
-            ],
-        }
-
+from .recognition.classify import predict_proba, word_context
+from .recognition.crops import normalise_crops
+from .recognition.glyph import MIN_ROTATION
+from .recognition.lexicon import correct_glyph_words, is_common, is_uncommon
+from .recognition.line_engine import read_lines
+from .result import Char, Line, PageResult, Word
 
 DEFAULT_ENGINE = "auto"
 
@@ -95,7 +25,7 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     """Recognise the block capitals on a page image.
 
     The page is turned upright first when another quarter turn reads more
-    confidently (see ``ocr.orientation``).
+    confidently (see ``ocr.layout.orientation``).
 
     Parameters
     ----------
@@ -105,13 +35,13 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     params : FrontEndParams, optional
     engine : {'glyph', 'line', 'auto'}
         'glyph' cuts letters and classifies each; 'line' reads every line with
-        ``recogniser`` (``ocr.line_engine``); 'auto' reads every line both ways
+        ``recogniser`` (``ocr.recognition.line_engine``); 'auto' reads every line both ways
         and keeps the line engine's reading of lines where letters touch, or
         where it is far more confident (:func:`choose_lines`); without a
         ``recogniser`` it is 'glyph'.
-    recogniser : training.line_model.LineRecogniser, optional
+    recogniser : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
         Needed for 'line' and 'auto'.
-    lexicon : ocr.lexicon.Lexicon, optional
+    lexicon : ocr.recognition.lexicon.Lexicon, optional
         Corrects unsure letters-only words (both engines).
 
     Returns
@@ -211,7 +141,7 @@ def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin, cut
         per character beats the glyph engine's by this much.
     cut : list of bool, optional
         Per line: did the glyph engine cut a box of touching letters on it
-        (:func:`ocr.split.split_touching`)? There the line engine reads, unless
+        (:func:`ocr.layout.split.split_touching`)? There the line engine reads, unless
         it read nothing.
 
     A line engine reading is at most 0 in mean log-confidence, so it can only
@@ -233,7 +163,7 @@ def prefer_common_words(lines, others, lexicon):
 
     The two readings of a line are compared word by word when they hold as
     many words. A letters-only word that is not among the lexicon's common
-    words (:func:`ocr.lexicon.is_common`: a misreading, a rare word or a name)
+    words (:func:`ocr.recognition.lexicon.is_common`: a misreading, a rare word or a name)
     gives way to the other engine's word when that one is common. Words with
     digits or marks are never exchanged.
 
@@ -241,7 +171,7 @@ def prefer_common_words(lines, others, lexicon):
     ----------
     lines, others : lists of Line
         The kept reading of each line and the other engine's.
-    lexicon : ocr.lexicon.Lexicon or None
+    lexicon : ocr.recognition.lexicon.Lexicon or None
         None leaves ``lines`` as they are.
 
     Returns
@@ -332,42 +262,3 @@ def _unturn(lines, shape, turns):
         for char in (c for line in lines for word in line.words for c in word.chars):
             char.box = [int(v) for v in rotate_boxes([char.box], shape, -turns)[0]]
     return lines
-
-
-def overlay(image, result, path):
-    """Draw every box with its predicted character above it and save a PNG.
-
-    The image is drawn stretched over ``result.shape``, the frame the boxes are in
-    (the original page when the image is a downscaled working copy).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    image = np.asarray(image)
-    h, w = result.shape if min(result.shape) > 0 else image.shape[:2]
-    step = max(1, int(np.ceil(max(image.shape[:2]) / 2000)))
-    shown = image[::step, ::step]
-    fig_w = 12
-    fig, ax = plt.subplots(figsize=(fig_w, fig_w * h / max(w, 1)))
-    ax.imshow(shown, cmap="gray" if shown.ndim == 2 else None, extent=(0, w, h, 0))
-    chars = result.chars
-    heights = [c.box[2] - c.box[0] for c in chars]
-    size = 12
-    if heights:
-        size = float(np.clip(np.median(heights) / h * fig_w * h / max(w, 1) * 72 * 0.6, 6, 28))
-    for c in chars:
-        y1, x1, y2, x2 = c.box
-        colour = "tab:red" if c.confidence < 0.5 else "tab:green"
-        ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, ec=colour, lw=1))
-        ax.text(x1, y1 - 2, c.label, color=colour, fontsize=size, va="bottom", ha="left",
-                fontweight="bold")
-    if heights:
-        ax.set_ylim(h, min(0, min(c.box[0] for c in chars) - 1.2 * float(np.median(heights))))
-    ax.set_xlim(0, w)
-    ax.set_axis_off()
-    fig.subplots_adjust(0, 0, 1, 1)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path

@@ -70,7 +70,7 @@ class FrontEndParams:
         The reference ``letter`` height is measured on boxes that stand in a
         row beside a box of similar height (height ratio under
         ``row_height_ratio``, centres within ``row_centre`` and a gap under
-        ``row_gap`` of the taller one's height; :func:`ocr.find_letters.row_neighbours`),
+        ``row_gap`` of the taller one's height; :func:`ocr.frontend.letters.row_neighbours`),
         so that a binding's rings or specks cannot set it ...
     row_min_letters : int
         ... when at least this many boxes do (else on all of them).
@@ -106,7 +106,7 @@ class FrontEndParams:
         ``run_width`` wide may hold touching letters (split later).
     join_unsure : float
         Side-by-side neighbours on a line, one of them read with less than this
-        confidence, may be pieces of one letter (``ocr.merge``) ...
+        confidence, may be pieces of one letter (``ocr.layout.merge``) ...
     join_max_width, join_max_gap : float
         ... when together they are at most ``join_max_width`` ``letter``
         heights wide with a gap of at most ``join_max_gap`` of them ...

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from training.glyph import CLASSES  # noqa: E402
+from ocr.recognition.glyph import CLASSES  # noqa: E402
 
 
 def _require_or_skip(message):

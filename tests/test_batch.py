@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from ocr_drawing import text_page
 from PIL import Image
 
 from cli import read
 from ocr.api import Reader
 from ocr.batch import _start_worker, in_order, read_source
-from ocr_drawing import text_page
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ["THE", "LIFT", "FEZ", "HEX", "TEN", "ZEN", "NET", "FIX"]
@@ -291,6 +291,7 @@ def test_a_dask_task_reads_with_one_thread_even_where_the_worker_was_started_wit
     import os
 
     from conftest import StubClassifier
+
     from ocr.batch import THREAD_VARIABLES
 
     for name in THREAD_VARIABLES:

@@ -5,8 +5,8 @@ import torch
 from click.testing import CliRunner
 
 from cli import cli
+from ocr.errors import ModelFormatError
 from training.calibrate import fit_class_bias
-from training.model_errors import ModelFormatError
 from training.torch_models import TorchMLP, default_arch, load_torch_classifier, save_torch_classifier
 
 
@@ -41,7 +41,7 @@ def test_class_bias_is_saved_loaded_and_applied(tmp_path):
     torch.save(blob, tmp_path / "bad.pt")
     with pytest.raises(ModelFormatError, match="class_bias"):
         load_torch_classifier(tmp_path / "bad.pt")
-    from training.numpy_inference import load_numpy_classifier
+    from ocr.recognition.numpy_classifier import load_numpy_classifier
 
     np.testing.assert_allclose(load_numpy_classifier(biased).class_bias, bias)
     with pytest.raises(ModelFormatError, match="class_bias must hold 36 values"):

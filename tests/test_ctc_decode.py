@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from training.ctc_decode import beam_search, encode, greedy_decode, label_log_prob
+from ocr.recognition.ctc import beam_search, encode, greedy_decode, label_log_prob
 
 ALPHABET = "AB"
 

@@ -4,8 +4,16 @@ import numpy as np
 import pytest
 import scipy.io
 
-from training.data import (CLASSES, DATA_URL, DataFormatError, DataNotFoundError, find_data_dir, images_to_rows,
-                           load_split, rows_to_images)
+from training.data import (
+    CLASSES,
+    DATA_URL,
+    DataFormatError,
+    DataNotFoundError,
+    find_data_dir,
+    images_to_rows,
+    load_split,
+    rows_to_images,
+)
 
 
 def test_missing_data_clear_error(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ocr.decode import PDF_DPI, decode_pages, load_image
+from ocr.decode.sources import PDF_DPI, decode_pages, load_image
 from ocr.errors import ImageError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_images"

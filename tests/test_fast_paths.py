@@ -7,20 +7,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ocr_drawing import draw_letter, text_page
 from PIL import Image
 from scipy import ndimage as ndi
 
-from ocr.decode import decode_pages
-from ocr.find_letters import locate, pale_boxes
-from ocr.normalise import normalise_crops
-from ocr.orientation import detect_orientation, rotate_boxes, sample_letters, turn_rows
+from ocr.decode.sources import decode_pages
+from ocr.errors import ModelFormatError
+from ocr.frontend.letters import locate, pale_boxes
+from ocr.frontend.rules import _crossings, _long_runs
+from ocr.layout.orientation import detect_orientation, rotate_boxes, sample_letters, turn_rows
+from ocr.layout.split import CropCache, split_touching
 from ocr.page import read_page
 from ocr.params import DEFAULT
-from ocr.rules import _crossings, _long_runs
-from ocr.split import CropCache, split_touching
-from ocr_drawing import draw_letter, text_page
-from training.model_errors import ModelFormatError
-from training.torch_file import read_torch_file
+from ocr.recognition.crops import normalise_crops
+from ocr.recognition.torch_file import read_torch_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -294,9 +294,9 @@ def test_numpy_forward_matches_torch_on_the_shipped_models(shipped_cnn):
 
 
 def test_numpy_line_recogniser_matches_torch_on_the_shipped_model():
+    from ocr.recognition.numpy_line import load_numpy_line_model
     from training.classifier import resolve_model_path
     from training.line_model import load_line_model
-    from training.numpy_line import load_numpy_line_model
 
     path = resolve_model_path("line")
     exact, fast = load_line_model(path), load_numpy_line_model(path)
@@ -391,7 +391,7 @@ def test_turns_are_compared_on_crops_that_are_not_deskewed():
 def test_disk_closing_by_rows_equals_scipys_grey_closing(shape):
     from skimage import morphology
 
-    from ocr.ink import disk_grey_closing
+    from ocr.frontend.ink import disk_grey_closing
 
     rng = np.random.default_rng(sum(shape))
     image = rng.random(shape).astype(np.float32)
@@ -405,7 +405,7 @@ def test_disk_closing_by_rows_equals_scipys_grey_closing(shape):
 
 @pytest.mark.parametrize("chunk_bytes", [1, 3 * 6 * 5 * 9 * 4 * 4, 1e12])                  # one image, three, all
 def test_convolution_in_chunks_equals_the_whole_batch_and_a_direct_sum(chunk_bytes):
-    from training.numpy_inference import conv3x3
+    from ocr.recognition.numpy_classifier import conv3x3
 
     rng = np.random.default_rng(3)
     x = rng.standard_normal((7, 6, 5, 4)).astype(np.float32)
@@ -421,7 +421,7 @@ def test_convolution_in_chunks_equals_the_whole_batch_and_a_direct_sum(chunk_byt
 
 
 def test_a_batch_whose_im2col_outgrows_the_chunk_is_convolved_a_few_images_at_a_time(monkeypatch):
-    import training.numpy_inference as numpy_inference
+    import ocr.recognition.numpy_classifier as numpy_inference
 
     sizes, convolve = [], numpy_inference.conv3x3
 
@@ -439,7 +439,7 @@ def test_a_batch_whose_im2col_outgrows_the_chunk_is_convolved_a_few_images_at_a_
 
 @pytest.mark.parametrize("shape", [(3, 7, 5), (3, 120, 90), (1, 40, 30)])
 def test_channel_mean_plane_by_plane_equals_numpys_mean(shape):
-    from ocr.ink import channel_mean
+    from ocr.frontend.ink import channel_mean
 
     planes = np.random.default_rng(shape[1]).random(shape).astype(np.float32)
     got = channel_mean(planes)
@@ -449,7 +449,7 @@ def test_channel_mean_plane_by_plane_equals_numpys_mean(shape):
 
 @pytest.mark.parametrize("sigma", [0.7, 1.0, 2.5])
 def test_blurring_plane_by_plane_in_place_equals_the_interleaved_blur(sigma):
-    from ocr.ink import blur_planes, to_planes
+    from ocr.frontend.ink import blur_planes, to_planes
 
     image = np.random.default_rng(3).integers(0, 256, (64, 90, 3), dtype=np.uint8)
     interleaved = ndi.gaussian_filter(image.astype(np.float32) / np.float32(255), sigma=(sigma, sigma, 0),
@@ -460,7 +460,7 @@ def test_blurring_plane_by_plane_in_place_equals_the_interleaved_blur(sigma):
 
 
 def test_maximum_filter_in_the_ink_blocks_equals_the_whole_page_filter_there():
-    from ocr.ink import maximum_filter_at
+    from ocr.frontend.ink import maximum_filter_at
 
     rng = np.random.default_rng(5)
     image = rng.random((300, 260)).astype(np.float32)
@@ -512,7 +512,7 @@ def test_a_file_one_pixel_wide_or_tall_is_refused(tmp_path, size):
 
 
 def test_to_planes_scales_every_integer_type_and_clips_signed_ones():
-    from ocr.ink import to_planes
+    from ocr.frontend.ink import to_planes
 
     np.testing.assert_array_equal(to_planes(np.array([[0, 255]], np.uint8))[0], [[0.0, 1.0]])
     np.testing.assert_array_equal(to_planes(np.array([[0, 65535]], np.uint16))[0], [[0.0, 1.0]])
@@ -543,7 +543,7 @@ def _rule_angle_reference(ink, max_tilt, step=0.25):
 
 @pytest.mark.parametrize("tilt", [-4.5, -1.25, 0.0, 2.0, 7.75])
 def test_rule_angle_finds_the_tilt_of_long_lines_as_the_plain_projection_search_does(tilt):
-    from ocr.rules import rule_angle
+    from ocr.frontend.rules import rule_angle
 
     rng = np.random.default_rng(int(tilt * 4) + 40)
     ink = rng.random((400, 600)) > 0.985                              # specks
@@ -562,7 +562,7 @@ def test_rule_angle_finds_the_tilt_of_long_lines_as_the_plain_projection_search_
 @pytest.mark.parametrize("block", [1, 2, 3, 5, 7])
 @pytest.mark.parametrize("shape", [(60, 45), (61, 47), (4, 9)])
 def test_block_max_equals_max_pooling_the_edge_padded_image(block, shape):
-    from ocr.ink import block_max
+    from ocr.frontend.ink import block_max
 
     image = np.random.default_rng(block).random(shape).astype(np.float32)
     cells = (-(-shape[0] // block), -(-shape[1] // block))
@@ -587,7 +587,7 @@ def _rule_page(tilt, length, left, seed, every=0):
 
 @pytest.mark.parametrize("tilt", [-16.0, -9.5, 0.0, 4.0, 15.5])
 def test_a_direction_is_skipped_only_where_the_full_rule_search_finds_nothing(monkeypatch, tilt):
-    import ocr.rules as rules
+    import ocr.frontend.rules as rules
 
     found_any = 0
     for k, (length, left, every) in enumerate([(215, 0, 0), (220, 190, 0), (215, 385, 0), (600, 0, 0), (200, 100, 0),
@@ -605,8 +605,8 @@ def test_a_direction_is_skipped_only_where_the_full_rule_search_finds_nothing(mo
 
 
 def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions(monkeypatch):
-    import ocr.rules as rules
-    from ocr.rules import may_hold_rules
+    import ocr.frontend.rules as rules
+    from ocr.frontend.rules import may_hold_rules
 
     tilts = [-16.0, -1.0, 0.0, 1.0, 16.0]
     found = locate(text_page([["HELL", "THE", "FEZ"], ["LIFT", "ZEE"]]))
@@ -628,8 +628,8 @@ def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions(
 
 
 def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(monkeypatch):
-    import ocr.find_letters as find_letters
-    import ocr.ink as ink
+    import ocr.frontend.ink as ink
+    import ocr.frontend.letters as find_letters
 
     page = (text_page([["HELL", "THE"], ["FEZ"]]) * 255).astype(np.uint8)
     rgb = np.repeat(page[..., None], 3, axis=2)
@@ -666,7 +666,7 @@ def test_a_window_just_filled_along_the_searched_tilt_is_always_seen(tilt, shape
     jittered a row up and down, just over ``rule_fill`` full, fills the search's 3-row-thick window: the check's
     bands reach those rows too (at 16 degrees on a wide page a band only as tall as the shear's rise misses it).
     """
-    from ocr.rules import _dilate_rows, may_hold_rules, shear_columns, shear_offsets
+    from ocr.frontend.rules import _dilate_rows, may_hold_rules, shear_columns, shear_offsets
 
     (h, w), left = shape, shape[1] // 3
     offsets = shear_offsets(w, tilt)
@@ -690,7 +690,7 @@ def test_a_window_just_filled_along_the_searched_tilt_is_always_seen(tilt, shape
 
 
 def test_hysteresis_grows_ink_along_diagonal_one_pixel_strokes():
-    from ocr.ink import hysteresis_ink
+    from ocr.frontend.ink import hysteresis_ink
 
     contrast = np.zeros((40, 40), np.float32)
     rows = np.arange(5, 35)

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 
 from ocr.boxes import box_of
-from ocr.formats import format_of, render, save
-from ocr.page import Char, Line, PageResult, Word
-from ocr.reading import PageFailure, PageReading
+from ocr.result import Char, Line, PageFailure, PageReading, PageResult, Word
+from ocr.writers import format_of, render, save
 
 HEIGHT, WIDTH = 300, 500
 ALTO = "{http://www.loc.gov/standards/alto/ns-v4#}"
@@ -182,7 +181,7 @@ def test_searchable_pdf_has_invisible_words_where_they_are(reading, tmp_path):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
-    from ocr.decode import PDF_DPI
+    from ocr.decode.sources import PDF_DPI
 
     path = save([reading, made_reading("other.png")], tmp_path / "out.pdf")
     pdf = pdfium.PdfDocument(str(path))

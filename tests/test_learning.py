@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 
 import nn
+from ocr.recognition.numpy_models import build_mlp
 from training.data import CLASSES, one_hot
-from training.numpy_models import build_mlp
 from training.torch_models import TorchMLP, load_torch_classifier
 from training.train_numpy import train_autoencoder, train_mlp
 from training.train_torch import train_torch

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from ocr.lexicon import Lexicon, LexiconError, correct_ctc_line, correct_glyph_word, load_lexicon
-from training.ctc_decode import greedy_decode
+from ocr.recognition.ctc import greedy_decode
+from ocr.recognition.lexicon import Lexicon, LexiconError, correct_ctc_line, correct_glyph_word, load_lexicon
 from training.data import CLASSES
 from training.line_text import LINE_ALPHABET
 
@@ -135,12 +135,12 @@ def test_packaged_word_list_is_wordfreqs():
     from training.line_text import english_words, wordfreq_words
 
     assert english_words() == wordfreq_words(), (
-        "training/english_words.txt is stale: rewrite it from training.line_text.wordfreq_words()")
+        "ocr/recognition/english_words.txt is stale: rewrite it from training.line_text.wordfreq_words()")
     assert len(english_words()) == 29152 and english_words()[:3] == ("THE", "TO", "AND")
 
 
 def test_ctc_word_context_makes_each_word_letters_or_digits():
-    from ocr.recognise import ctc_word_context
+    from ocr.recognition.classify import ctc_word_context
 
     text = "E6G5 2024 3:15 B12 A4 7 X"
     probs = ctc_probs(text, {1: ("G", 0.4), 3: ("S", 0.4),          # E6G5: 6 and 5 half G and S

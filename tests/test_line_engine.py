@@ -1,12 +1,11 @@
-from pathlib import Path
 
 import numpy as np
-
-from ocr.find_letters import find_letters
-from ocr.line_engine import line_frame, sample_crop
-from ocr.page import read_page
 from ocr_drawing import draw_letter, text_page
-from training.line_image import FRAME_STEP, LETTER_HEIGHT, line_input
+
+from ocr.frontend.letters import find_letters
+from ocr.page import read_page
+from ocr.recognition.line_engine import line_frame, sample_crop
+from ocr.recognition.line_image import FRAME_STEP, LETTER_HEIGHT, line_input
 from training.line_text import LINE_ALPHABET
 
 
@@ -110,11 +109,12 @@ def test_auto_leaves_out_lines_the_line_engine_cannot_win():
 
 
 def test_a_line_left_out_keeps_the_others_reading_exact():
-    from ocr.lines import layout
-    from ocr.line_engine import read_lines
-    from training.numpy_line import load_numpy_line_model
+    from ocr.layout.lines import layout
+    from ocr.recognition.line_engine import read_lines
+    from ocr.recognition.model_files import SHIPPED
+    from ocr.recognition.numpy_line import load_numpy_line_model
 
-    recogniser = load_numpy_line_model(Path(__file__).resolve().parents[1] / "models" / "line.pt")
+    recogniser = load_numpy_line_model(SHIPPED["line"])
     page = text_page([["FLIT"], ["HELLZ", "VEXT", "KNIFE"]], h=36)
     boxes, binary = find_letters(page)
     structure = layout(boxes, 0.0)
@@ -126,7 +126,7 @@ def test_a_line_left_out_keeps_the_others_reading_exact():
 
 
 def test_an_uncommon_word_gives_way_to_the_other_engines_common_word():
-    from ocr.lexicon import Lexicon
+    from ocr.recognition.lexicon import Lexicon
 
     page = text_page([["TEXT"]], h=40)
     words = Lexicon(["TEXT"])
@@ -137,8 +137,9 @@ def test_an_uncommon_word_gives_way_to_the_other_engines_common_word():
 
 
 def test_prefer_common_words():
-    from ocr.lexicon import Lexicon
-    from ocr.page import Char, Line, Word, prefer_common_words
+    from ocr.page import prefer_common_words
+    from ocr.recognition.lexicon import Lexicon
+    from ocr.result import Char, Line, Word
 
     def line(*words):
         return Line([Word([Char([0, 0, 1, 1], ch, 0.9) for ch in w]) for w in words])
@@ -156,7 +157,8 @@ def test_prefer_common_words():
 
 
 def test_choose_lines_needs_the_margin_or_a_cut():
-    from ocr.page import Char, Line, Word, choose_lines
+    from ocr.page import choose_lines
+    from ocr.result import Char, Line, Word
 
     def line(text, conf):
         return Line([Word([Char([0, 0, 1, 1], ch, conf) for ch in text])])

@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 import torch
 
-from training.line_image import LINE_HEIGHT
+from ocr.errors import ModelFormatError
+from ocr.recognition.line_image import LINE_HEIGHT
 from training.line_model import build, load_line_model, save_line_model
 from training.line_synth import bank_from_images, make_lines, render_line
 from training.line_text import LINE_ALPHABET, random_line_text
-from training.model_errors import ModelFormatError
 from training.train_line import ctc_batch_loss
 
 TINY = {"channels": [4, 8, 8, 8], "hidden": 16, "layers": 1, "dropout": 0.0}

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from training.model_errors import ModelFormatError
-from training.numpy_models import build_autoencoder, build_mlp, load_numpy_model, NumpyModel
+from ocr.errors import ModelFormatError
+from ocr.recognition.numpy_models import NumpyModel, build_autoencoder, build_mlp, load_numpy_model
 from training.train_numpy import fold_inverted_input
 
 

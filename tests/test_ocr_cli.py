@@ -4,15 +4,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-
-from cli import evaluate_ocr, read
-from ocr.errors import ImageError
-from ocr.evaluate import cer
-from ocr.decode import MAX_PIXELS, load_image
-from ocr.page import overlay, read_page
 from conftest import StubClassifier
 from ocr_drawing import text_page
+
+from cli import evaluate_ocr, read
+from ocr.decode.sources import MAX_PIXELS, load_image
+from ocr.errors import ImageError
+from ocr.page import read_page
+from ocr.writers.pictures import overlay
 from training.data import CLASSES
+from training.evaluate_pages import cer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -129,7 +130,7 @@ def test_read_page_blank_and_overlay(tmp_path):
 
 
 def test_word_context_resolves_lookalikes():
-    from ocr.recognise import word_context
+    from ocr.recognition.classify import word_context
 
     probs = np.full((4, 36), 0.001)
     probs[0, CLASSES.index("T")] = 0.9
@@ -156,7 +157,7 @@ def test_read_sample_images_with_shipped_cnn(shipped_cnn):
 
 
 def test_crops_grid_matches_what_was_read(shipped_cnn, tmp_path):
-    from ocr.decode import load_image
+    from ocr.decode.sources import load_image
     from ocr.page import read_page
     from training.classifier import load_classifier
 

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
-
-from ocr.find_letters import find_letters
-from ocr.params import DEFAULT
 from ocr_drawing import draw_dot, draw_letter, text_page
+
+from ocr.frontend.letters import find_letters
+from ocr.params import DEFAULT
 
 LINE = [["THE", "LIFT"]]
 
@@ -179,7 +179,7 @@ def test_rules_through_every_letter_leave_the_letters_whole():
 
 
 def test_row_neighbours_count_boxes_side_by_side_of_similar_height():
-    from ocr.find_letters import row_neighbours
+    from ocr.frontend.letters import row_neighbours
 
     row = [[100, 50 + 60 * k, 150, 90 + 60 * k] for k in range(3)]    # three letters in a row
     column = [[300 + 60 * k, 10, 340, 60] for k in range(3)]           # rings of a binding, one under another
@@ -203,7 +203,7 @@ def test_letter_height_comes_from_the_row_not_from_many_binding_rings():
 
 
 def test_marks_stacked_in_a_column_are_a_broken_line_not_punctuation():
-    from ocr.find_letters import in_columns
+    from ocr.frontend.letters import in_columns
 
     edge = [[100 + 30 * k, 500, 115 + 30 * k, 505] for k in range(5)]  # five dashes of a sheet's edge
     colon = [[100, 300, 106, 306], [125, 300, 131, 306]]
@@ -213,7 +213,7 @@ def test_marks_stacked_in_a_column_are_a_broken_line_not_punctuation():
 
 
 def test_pen_lying_along_a_rule_stays_and_the_rule_goes():
-    from ocr.rules import remove_rules
+    from ocr.frontend.rules import remove_rules
 
     ink = np.zeros((200, 600), bool)
     contrast = np.zeros((200, 600), np.float32)
@@ -229,7 +229,7 @@ def test_pen_lying_along_a_rule_stays_and_the_rule_goes():
 
 
 def test_shapes_on_a_dark_desk_beside_the_sheet_are_not_letters():
-    from ocr.find_letters import off_paper_boxes
+    from ocr.frontend.letters import off_paper_boxes
 
     paper = np.full((300, 400), 0.8, np.float32)
     paper[:, :200] = 0.45                 # the sheet's shadowed half
@@ -239,7 +239,7 @@ def test_shapes_on_a_dark_desk_beside_the_sheet_are_not_letters():
 
 
 def test_letters_whose_surround_is_a_dark_desk_are_dropped_from_the_located_letters():
-    from ocr.find_letters import letters_on, locate
+    from ocr.frontend.letters import letters_on, locate
 
     found = locate(text_page([["HELT", "FEZ"]]))
     assert len(found.boxes) == 7
@@ -257,7 +257,7 @@ def test_closing_block_by_block_equals_the_whole_mask(radius):
     from scipy import ndimage as ndi
     from skimage import morphology
 
-    from ocr.find_letters import close_gaps
+    from ocr.frontend.letters import close_gaps
 
     rng = np.random.default_rng(radius)
     ink = ndi.binary_dilation(rng.random((150, 200)) > 0.996, iterations=1)
@@ -274,7 +274,7 @@ def test_closing_block_by_block_equals_the_whole_mask(radius):
 
 
 def test_small_writing_is_found_again_on_an_enlarged_copy():
-    from ocr.find_letters import locate
+    from ocr.frontend.letters import locate
 
     small = text_page([["THE", "LIFT"]], h=16)                        # letters about 18 px tall
     found = locate(small, DEFAULT)
@@ -285,7 +285,7 @@ def test_small_writing_is_found_again_on_an_enlarged_copy():
 
 
 def test_small_writing_is_enlarged_at_most_to_the_working_side_and_a_blank_page_not_at_all():
-    from ocr.find_letters import locate
+    from ocr.frontend.letters import locate
 
     found = locate(text_page([["HELT", "FEZ"], ["LIFT", "THE"]], h=12, shape=(600, 1800)))
     assert found.scale == pytest.approx(DEFAULT.work_side / 1800)
@@ -297,7 +297,7 @@ def test_small_writing_is_enlarged_at_most_to_the_working_side_and_a_blank_page_
 
 
 def test_a_small_dark_corner_is_not_a_desk_and_a_bright_patch_beside_the_sheet_is_not_paper():
-    from ocr.find_letters import paper_mask
+    from ocr.frontend.letters import paper_mask
 
     page = np.full((400, 600), 0.9, np.float32)
     page[:40, :40] = 0.1                                               # 0.7% of the page: a shadow, a tab
@@ -310,7 +310,7 @@ def test_a_small_dark_corner_is_not_a_desk_and_a_bright_patch_beside_the_sheet_i
 
 
 def test_a_mark_inside_a_letter_box_is_part_of_the_letter_not_punctuation():
-    from ocr.find_letters import small_marks
+    from ocr.frontend.letters import small_marks
 
     boxes = np.array([[100, 100, 140, 130], [100, 140, 140, 170], [100, 180, 140, 210]], float)
     raw = np.vstack([boxes, [[110, 110, 116, 116], [132, 215, 138, 221]]])       # a dot in a letter, one after
@@ -318,7 +318,7 @@ def test_a_mark_inside_a_letter_box_is_part_of_the_letter_not_punctuation():
 
 
 def test_a_speck_under_0_6_stroke_widths_is_not_a_mark():
-    from ocr.find_letters import small_marks
+    from ocr.frontend.letters import small_marks
 
     boxes = np.array([[100, 100, 140, 130], [100, 140, 140, 170], [100, 180, 140, 210]], float)
     dot, speck = [132, 215, 137, 220], [132, 230, 136, 234]                      # 5 and 4 px across

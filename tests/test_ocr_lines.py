@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ocr.lines import estimate_skew, group_lines, layout, split_words
+from ocr.layout.lines import estimate_skew, group_lines, layout, split_words
 
 
 def grid_boxes(words_per_line, h=40, w=28, letter_gap=8, word_gap=50, line_step=80, angle=0.0,

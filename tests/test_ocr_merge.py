@@ -1,10 +1,10 @@
 import numpy as np
 from scipy import ndimage as ndi
 
-from ocr.merge import join_broken
-from ocr.normalise import normalise_crops
+from ocr.layout.merge import join_broken
 from ocr.params import DEFAULT
-from training.glyph import CLASSES
+from ocr.recognition.crops import normalise_crops
+from ocr.recognition.glyph import CLASSES
 
 
 class BarCounter:

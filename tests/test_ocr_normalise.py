@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
-
-from ocr.normalise import crops_grid, normalise_crops, normalise_glyph, set_stroke_width, stroke_width
 from ocr_drawing import draw_letter
+
+from ocr.frontend.strokes import set_stroke_width, stroke_width
+from ocr.recognition.crops import normalise_crops
+from ocr.recognition.glyph import normalise_glyph
+from ocr.writers.pictures import crops_grid
 from training.data import rows_to_images
 
 
@@ -67,7 +70,7 @@ def test_thinning_keeps_a_narrow_neck_connected():
 
 
 def test_crops_are_turned_upright_from_one_degree_of_skew():
-    from training.glyph import MIN_ROTATION
+    from ocr.recognition.glyph import MIN_ROTATION
 
     ink = np.zeros((40, 30), bool)
     ink[5:35, 12:16] = True
@@ -94,7 +97,7 @@ def test_stroke_width_block_by_block_equals_the_whole_mask():
     from scipy import ndimage as ndi
     from skimage import morphology
 
-    from training.glyph import ink_blocks, stroke_width
+    from ocr.frontend.strokes import ink_blocks, stroke_width
 
     rng = np.random.default_rng(3)
     ink = ndi.binary_dilation(rng.random((120, 160)) > 0.997, iterations=2)
@@ -111,7 +114,8 @@ def test_stroke_width_block_by_block_equals_the_whole_mask():
 
 
 def test_a_crop_keeps_its_big_and_spanning_pieces_and_drops_specks():
-    from training.glyph import _main_components, zero_pad
+    from ocr.frontend.strokes import zero_pad
+    from ocr.recognition.glyph import _main_components
 
     ink = np.zeros((60, 40), bool)
     ink[5:55, 34:38] = True                       # a stem: the biggest piece

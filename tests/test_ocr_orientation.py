@@ -1,9 +1,9 @@
 """Quarter-turn detection: a turn needs a clearly better and a confident reading."""
 import numpy as np
-
-from ocr.find_letters import find_letters
-from ocr.orientation import detect_orientation, rotate_boxes
 from ocr_drawing import draw_letter
+
+from ocr.frontend.letters import find_letters
+from ocr.layout.orientation import detect_orientation, rotate_boxes
 
 
 class TurnedReader:
@@ -27,7 +27,7 @@ class TurnedReader:
 
 
 def page_and_reader(sure, unsure):
-    from ocr.normalise import normalise_crops
+    from ocr.recognition.crops import normalise_crops
 
     page = np.full((200, 500), 0.9)
     for k in range(6):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ocr.evaluate import cer, edit_distance, evaluate_pages, page_pairs, score_text, wer
+from training.evaluate_pages import cer, edit_distance, evaluate_pages, page_pairs, score_text, wer
 
 
 def test_edit_distance_and_rates():
@@ -27,7 +27,7 @@ def test_course_pages_read_exactly(pages_dir, shipped_cnn):
 @pytest.mark.needs_pages
 @pytest.mark.slow
 def test_turned_pages_are_read_upright(pages_dir, shipped_cnn):
-    from ocr.decode import load_image
+    from ocr.decode.sources import load_image
     from ocr.page import read_page
 
     for image_path, truth_path in page_pairs(pages_dir):
@@ -51,8 +51,9 @@ def test_lone_lines_that_are_not_writing_are_dropped():
 
 
 def test_blob_radius_tells_a_filled_hole_from_a_pen_letter():
-    from ocr.page import blob_radius
     from skimage import draw
+
+    from ocr.page import blob_radius
 
     ink = np.zeros((100, 200), bool)
     ink[20:80, 30:35] = True                        # a stroke 5 px wide

@@ -1,11 +1,11 @@
 import numpy as np
+from ocr_drawing import draw_dot, text_page
 from skimage import draw
 
+from ocr.layout.punctuation import hanging_marks, mark_label
 from ocr.page import read_page
 from ocr.params import DEFAULT
-from ocr.punctuation import hanging_marks, mark_label
-from ocr_drawing import draw_dot, text_page
-from training.glyph import CLASSES
+from ocr.recognition.glyph import CLASSES
 
 
 class AlwaysT:

@@ -1,10 +1,10 @@
 import numpy as np
-
-from ocr.find_letters import find_letters
-from ocr.normalise import normalise_crops
-from ocr.split import segment_box, split_touching, typical_width
-from training.glyph import CLASSES, rows_to_images
 from ocr_drawing import draw_letter
+
+from ocr.frontend.letters import find_letters
+from ocr.layout.split import segment_box, split_touching, typical_width
+from ocr.recognition.crops import normalise_crops
+from ocr.recognition.glyph import CLASSES, rows_to_images
 
 
 class Uniform:
@@ -93,7 +93,7 @@ def test_a_glyph_sure_to_be_o_or_zero_is_not_cut():
 
 
 def test_lookalike_confidence_adds_twins_only():
-    from ocr.recognise import lookalike_confidence
+    from ocr.recognition.classify import lookalike_confidence
     from training.data import CLASSES
 
     probs = np.zeros((2, 36))
@@ -238,7 +238,7 @@ def test_typical_width_is_the_median_of_boxes_up_to_1_2_times_as_wide_as_tall():
 
 
 def test_cuts_fall_on_the_emptiest_column_within_0_3_of_a_step_of_each_equal_division():
-    from ocr.split import cut_columns
+    from ocr.layout.split import cut_columns
 
     for gap, n, cut in ((60, 2, 60), (40, 2, 40), (74, 3, 74), (78, 3, 56)):
         ink = np.ones((20, 100), bool)

@@ -55,7 +55,7 @@ def test_installed_command_reads_from_another_folder(installed):
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == SAMPLE.with_suffix(".txt").read_text().strip()
     where = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "import ocr, training.classifier as c; print(ocr.__file__); print(c.SHIPPED['cnn'])"],
+                            "import ocr, ocr.recognition.model_files as m; print(ocr.__file__); print(m.SHIPPED['cnn'])"],
                            capture_output=True, text=True, env=env, cwd=elsewhere).stdout.split()
     assert all(p.startswith(str(venv)) for p in where) and Path(where[1]).is_file()
 

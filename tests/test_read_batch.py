@@ -4,13 +4,13 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from ocr_drawing import text_page
 from PIL import Image
 
 from cli import cli, read
 from ocr import __version__
 from ocr.api import Reader
-from ocr.inputs import unique_stems
-from ocr_drawing import text_page
+from ocr.decode.inputs import unique_stems
 
 ALTO = "{http://www.loc.gov/standards/alto/ns-v4#}"
 

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from ocr.api import Reader
-from ocr.decode import decode_pages
+from ocr.decode.sources import decode_pages
 from ocr.params import DEFAULT
 
 KNOWN_FAILURES = set()      # (page name, turns) pairs that read differently turned; none today

@@ -4,13 +4,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from ocr.evaluate import evaluate_pages, overall
+from training.evaluate_pages import evaluate_pages, overall
 
 pytestmark = [pytest.mark.needs_data, pytest.mark.slow]
 
 
 def generated(nist36_dir, tmp_path_factory, touching):
-    from ocr.synth import write_samples
+    from training.sample_pages import write_samples
 
     folder = tmp_path_factory.mktemp("touching" if touching else "ordinary")
     write_samples(folder, nist36_dir, n_pages=4, seed=7, touching=touching)
@@ -29,9 +29,9 @@ def ordinary_pages(nist36_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def engines(shipped_cnn):
-    from ocr.lexicon import load_lexicon
+    from ocr.recognition.lexicon import load_lexicon
+    from ocr.recognition.numpy_line import load_numpy_line_model
     from training.classifier import load_classifier, resolve_model_path
-    from training.numpy_line import load_numpy_line_model
 
     return (load_classifier("cnn", inference=True), load_numpy_line_model(resolve_model_path("line")),
             load_lexicon("en"))

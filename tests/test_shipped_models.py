@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from training.classifier import MODELS_DIR, load_classifier, load_model
+from ocr.recognition.model_files import MODELS_DIR
+from training.classifier import load_classifier, load_model
 from training.evaluate import evaluate_autoencoder, evaluate_classifier
 from training.provenance import data_mismatch
 
@@ -90,7 +91,7 @@ def test_evaluate_says_when_data_differs(small_nist36):
 
 
 def test_autoencoder_is_not_a_classifier():
-    from training.model_errors import ModelFormatError
+    from ocr.errors import ModelFormatError
 
     with pytest.raises(ModelFormatError, match="not a classifier"):
         load_classifier("autoencoder")

@@ -2,11 +2,17 @@ import numpy as np
 import pytest
 import torch
 
+from ocr.errors import ModelFormatError
 from training.augment import augment_batch
 from training.data import CLASSES, images_to_rows
-from training.model_errors import ModelFormatError
-from training.torch_models import (TorchMLP, build, default_arch, load_torch_classifier, rows_to_tensor,
-                                   save_torch_classifier)
+from training.torch_models import (
+    TorchMLP,
+    build,
+    default_arch,
+    load_torch_classifier,
+    rows_to_tensor,
+    save_torch_classifier,
+)
 from training.train_torch import train_torch
 
 

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from ocr.api import Reader
-from ocr.decode import decode_pages
-from ocr.evaluate import cer
+from ocr.decode.sources import decode_pages
 from ocr.page import read_page
 from ocr.params import DEFAULT
+from training.evaluate_pages import cer
 
 BIGCAPS = "photo_ruled_bigcaps.jpeg"
 

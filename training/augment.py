@@ -3,7 +3,7 @@ import numpy as np
 from scipy import ndimage
 from skimage import transform
 
-from .glyph import normalise_glyph
+from ocr.recognition.glyph import normalise_glyph
 
 AUGMENT_VERSION = 2
 """Bump when any augmentation changes what it produces; model files record it."""
@@ -69,7 +69,7 @@ def page_look(images, rng, p=0.5, upscale=(1.3, 2.4)):
     """Re-render a random fraction of images as the OCR pipeline renders page crops.
 
     Each chosen image is enlarged, thresholded and passed through
-    :func:`training.glyph.normalise_glyph` (binary ink, standard frame and stroke
+    :func:`ocr.recognition.glyph.normalise_glyph` (binary ink, standard frame and stroke
     width), so the classifier learns shapes rather than the grey style of one
     data source.
     """

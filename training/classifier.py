@@ -1,28 +1,7 @@
-"""Load any shipped or trained model by name or path."""
-from importlib.resources import files
-from pathlib import Path
-
-from .model_errors import ModelFormatError
-from .numpy_inference import load_numpy_classifier
-from .numpy_models import load_numpy_model
-
-MODELS_DIR = Path(str(files("models")))
-SHIPPED = {
-    "cnn": MODELS_DIR / "cnn.pt",
-    "mlp": MODELS_DIR / "mlp.npz",
-    "torch-mlp": MODELS_DIR / "torch_mlp.pt",
-    "autoencoder": MODELS_DIR / "autoencoder.npz",
-    "line": MODELS_DIR / "line.pt",
-}
-
-
-def resolve_model_path(spec):
-    """Path of a shipped model name ('cnn', 'mlp', ...) or of a file path."""
-    path = SHIPPED.get(spec, Path(spec))
-    if not path.is_file():
-        what = f"shipped model {spec!r}" if spec in SHIPPED else "model file"
-        raise FileNotFoundError(f"{what} not found: {path}")
-    return path
+"""Load any shipped or trained model by name or path, as the reader loads it or as a torch model to train on."""
+from ocr.errors import ModelFormatError
+from ocr.recognition import model_files
+from ocr.recognition.model_files import as_classifier, is_numpy_file, resolve_model_path
 
 
 def load_model(spec, inference=False):
@@ -37,21 +16,16 @@ def load_model(spec, inference=False):
         Shipped model name or file path.
     inference : bool
         Load a ``.pt`` classifier for its forward pass only, evaluated in NumPy
-        without importing torch (:mod:`training.numpy_inference`; same
-        probabilities to float32 rounding). Training and fine-tuning need the
-        default torch model.
+        without importing torch (:func:`ocr.recognition.model_files.load_model`).
+        Training and fine-tuning need the default torch model.
 
     Raises
     ------
     FileNotFoundError, ModelFormatError
     """
     path = resolve_model_path(spec)
-    with open(path, "rb") as f:
-        magic = f.read(4)
-    if path.suffix == ".npz" or (magic.startswith(b"PK") and path.suffix != ".pt"):
-        return load_numpy_model(path)
-    if path.suffix == ".pt" and inference:
-        return load_numpy_classifier(path)
+    if inference or is_numpy_file(path):
+        return model_files.load_model(path)
     if path.suffix == ".pt":
         from .torch_models import load_torch_classifier
 
@@ -64,7 +38,4 @@ def load_classifier(spec, inference=False):
 
     ``inference`` as in :func:`load_model`.
     """
-    model = load_model(spec, inference)
-    if not hasattr(model, "predict_proba") or getattr(model, "kind", None) == "autoencoder":
-        raise ModelFormatError(f"{spec}: is a {getattr(model, 'kind', 'unknown')} model, not a classifier")
-    return model
+    return as_classifier(load_model(spec, inference), spec)

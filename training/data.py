@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .glyph import CLASSES, IMAGE_SIDE, images_to_rows, rows_to_images  # noqa: F401
+from ocr.recognition.glyph import CLASSES, IMAGE_SIDE, images_to_rows, rows_to_images  # noqa: F401
 
 SPLITS = ("train", "valid", "test")
 DATA_URL = "http://www.cs.cmu.edu/~lkeselma/16720a_data/data.zip"

@@ -2,8 +2,15 @@
 import numpy as np
 
 from .data import CLASSES, SOURCE_NAMES
-from .metrics import (LOOKALIKE_PAIRS, accuracy, confusion_matrix, fold_lookalikes, per_class_accuracy, psnr,
-                      top_confusions)
+from .metrics import (
+    LOOKALIKE_PAIRS,
+    accuracy,
+    confusion_matrix,
+    fold_lookalikes,
+    per_class_accuracy,
+    psnr,
+    top_confusions,
+)
 
 
 def evaluate_classifier(model, split):

@@ -8,9 +8,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from .line_image import LINE_HEIGHT, pad_strips
+from ocr.errors import ModelFormatError
+from ocr.recognition.line_image import LINE_HEIGHT, pad_strips
+
 from .line_text import LINE_ALPHABET
-from .model_errors import ModelFormatError
 from .torch_models import read_model_blob
 
 KIND = "line-ctc"
@@ -56,7 +57,7 @@ def build(arch=None):
 
 
 def strips_to_tensor(strips):
-    """:func:`training.line_image.pad_strips` as a tensor batch and frame counts."""
+    """:func:`ocr.recognition.line_image.pad_strips` as a tensor batch and frame counts."""
     batch, frames = pad_strips(strips)
     return torch.from_numpy(batch), frames
 

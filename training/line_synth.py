@@ -1,7 +1,7 @@
 """Synthetic text lines composed from real handwritten glyphs, rendered as the line recogniser sees them.
 
 A line image is ``LINE_HEIGHT`` rows of ink strength (1 = ink, 0 = paper) whose
-capitals are about ``LETTER_HEIGHT`` px tall (see :mod:`training.line_image`).
+capitals are about ``LETTER_HEIGHT`` px tall (see :mod:`ocr.recognition.line_image`).
 Letters are placed with spacing from wide gaps down to touching and overlapping,
 with baseline jitter, slant, per-letter size and stroke width; punctuation,
 which the glyph sets lack, is drawn as strokes (dots, bars, ticks).
@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage as ndi
 
+from ocr.recognition.line_image import LETTER_HEIGHT, LINE_HEIGHT, binary_line
+
 from .data import CLASSES, load_split, rows_to_images
-from .line_image import LETTER_HEIGHT, LINE_HEIGHT, binary_line
 from .line_text import PUNCTUATION, random_line_text
 from .sources import load_folder_split, read_pool_file
 

@@ -1,32 +1,14 @@
 """Random text for synthetic lines: English words mixed with codes, numbers, dates and punctuation.
 
 The word list is ``wordfreq``'s English list (letters-only words, upper-cased,
-kept as a snapshot in ``english_words.txt``), shared with the lexicon used when decoding.
+kept as a snapshot beside the reader's lexicon, ``ocr.recognition.lexicon``),
+shared with the lexicon used when decoding.
 """
 import re
-from functools import lru_cache
-from pathlib import Path
 
-from .glyph import CLASSES
-
-PUNCTUATION = ".,-'!?:/+"
-LINE_ALPHABET = " " + CLASSES + PUNCTUATION
-LEXICON_SIZE = 30000
-
-
-WORDS_FILE = Path(__file__).with_name("english_words.txt")
-
-
-@lru_cache(maxsize=1)
-def english_words():
-    """English words, letters only, upper-cased, most frequent first (:data:`WORDS_FILE`).
-
-    A snapshot of ``wordfreq``'s ``LEXICON_SIZE`` most frequent English words
-    (its data no longer changes) kept in the package, so that start-up does not
-    unpack wordfreq's tables (0.2-0.5 s); :func:`wordfreq_words` makes it and a
-    test keeps the two equal.
-    """
-    return tuple(WORDS_FILE.read_text().split())
+from ocr.recognition.glyph import CLASSES
+from ocr.recognition.lexicon import LEXICON_SIZE, english_words
+from ocr.recognition.line_image import LINE_ALPHABET, PUNCTUATION  # noqa: F401
 
 
 def wordfreq_words(n=LEXICON_SIZE):

@@ -1,6 +1,8 @@
 """Classification and reconstruction metrics over arrays."""
 import numpy as np
 
+from ocr.recognition.classify import LOOKALIKE_PAIRS
+
 from .data import CLASSES
 
 
@@ -49,10 +51,6 @@ def psnr(images, reconstructions, max_value=1.0):
     mse = np.mean((images - reconstructions) ** 2, axis=1)
     with np.errstate(divide="ignore"):
         return 20 * np.log10(max_value) - 10 * np.log10(mse)
-
-
-LOOKALIKE_PAIRS = (("O", "0"), ("I", "1"), ("S", "5"), ("Z", "2"), ("B", "8"), ("G", "6"))
-"""Letter/digit twins that a page settles from word context, not from the glyph alone."""
 
 
 def fold_lookalikes(y, pairs=LOOKALIKE_PAIRS):

@@ -5,33 +5,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from ocr.writers.pictures import image_grid, save_figure  # noqa: E402
+
 from .data import CLASSES  # noqa: E402
-
-
-def _save(fig, path):
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def image_grid(images, path, titles=None, ncols=None, title=None, cmap="gray"):
-    """Write upright images ``(N, H, W)`` as a grid PNG."""
-    images = np.asarray(images)
-    n = len(images)
-    ncols = ncols or int(np.ceil(np.sqrt(n)))
-    nrows = max(1, int(np.ceil(n / ncols)))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.9, nrows * 0.9 + (0.4 if title else 0)),
-                             squeeze=False)
-    for i, ax in enumerate(axes.ravel()):
-        ax.axis("off")
-        if i < n:
-            ax.imshow(images[i], cmap=cmap, interpolation="nearest")
-            if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=7, pad=2)
-    if title:
-        fig.suptitle(title)
-    return _save(fig, path)
 
 
 def class_sample_grid(split, path, per_class=8, rng=None):
@@ -75,7 +51,7 @@ def curves(histories, path, key, ylabel, title=None):
     ax.legend(fontsize=8)
     if title:
         ax.set_title(title)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def confusion_matrix_plot(cm, path, title="confusion matrix"):
@@ -89,7 +65,7 @@ def confusion_matrix_plot(cm, path, title="confusion matrix"):
     ax.set_ylabel("true")
     ax.set_title(title)
     fig.colorbar(im, ax=ax, fraction=0.046)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def reconstructions_plot(originals, recons, labels, path):
@@ -102,7 +78,7 @@ def reconstructions_plot(originals, recons, labels, path):
             ax.imshow(img, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
             ax.axis("off")
             ax.set_title(f"{labels[i]} {tag}", fontsize=7)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def weights_grid(weights, path, title):

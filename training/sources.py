@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 from skimage.transform import resize
 
+from ocr.recognition.glyph import CLASSES, IMAGE_SIDE, images_to_rows
+
 from .data import DataFormatError, DataNotFoundError, Split, read_split_file
-from .glyph import CLASSES, IMAGE_SIDE, images_to_rows
 
 POOL_LOWERCASE_AS_CAPITAL = {"x": "X", "z": "Z"}
 """Lowercase pool labels whose shape is the capital's, added to classes the pool

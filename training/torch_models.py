@@ -7,8 +7,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from ocr.errors import ModelFormatError
+
 from .data import CLASSES, IMAGE_SIDE, rows_to_images
-from .model_errors import ModelFormatError
 from .recipes import ARCH
 
 KINDS = ("cnn", "torch-mlp")

@@ -7,7 +7,8 @@ import torch
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from .ctc_decode import encode, greedy_decode
+from ocr.recognition.ctc import encode, greedy_decode
+
 from .line_model import build, default_arch, save_line_model, strips_to_tensor
 from .line_synth import make_lines
 from .metrics import line_cer

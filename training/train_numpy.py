@@ -3,10 +3,16 @@ import numpy as np
 from tqdm import tqdm
 
 import nn
+from ocr.recognition.numpy_models import (
+    AUTOENCODER_ACTIVATIONS,
+    MLP_ACTIVATIONS,
+    NumpyModel,
+    build_autoencoder,
+    build_mlp,
+)
 
-from .data import images_to_rows, one_hot, rows_to_images
-from .numpy_models import (AUTOENCODER_ACTIVATIONS, MLP_ACTIVATIONS, NumpyModel, build_autoencoder, build_mlp)
 from .augment import augment_batch
+from .data import images_to_rows, one_hot, rows_to_images
 from .metrics import psnr
 from .recipes import AUTOENCODER, MLP
 

@@ -1,1 +1,0 @@
-"""Shipped model weights (``*.pt``, ``*.npz``), installed as package data; see README.md here."""

@@ -1,0 +1,143 @@
+"""Which quarter turn stands a page upright: the one the classifier reads most confidently."""
+import numpy as np
+
+from ..params import DEFAULT
+from ..recognition.classify import lookalike_confidence, predict_proba
+from ..recognition.crops import normalise_crops
+from ..recognition.glyph import images_to_rows, rows_to_images
+
+
+def rotate_boxes(boxes, shape, k):
+    """Boxes of an ``(H, W)`` page in the frame of ``np.rot90(page, k)``.
+
+    Parameters
+    ----------
+    boxes : (K, 4) int array of ``[y1, x1, y2, x2]``
+    shape : (H, W)
+    k : int
+        Quarter turns counter-clockwise, as in ``np.rot90``.
+
+    Returns
+    -------
+    boxes : (K, 4) int array
+    """
+    boxes = np.asarray(boxes, int).reshape(-1, 4)
+    h, w = shape
+    for _ in range(k % 4):
+        y1, x1, y2, x2 = boxes.T
+        boxes = np.stack([w - x2, y1, w - x1, y2], axis=1)
+        h, w = w, h
+    return boxes
+
+
+def sample_letters(boxes, n):
+    """Indices of up to ``n`` boxes of typical letter size, spread over the page."""
+    boxes = np.asarray(boxes).reshape(-1, 4)
+    if len(boxes) == 0:
+        return np.zeros(0, int)
+    side = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]).astype(float)
+    ref = np.median(side)
+    typical = np.flatnonzero((side >= 0.6 * ref) & (side <= 1.6 * ref))
+    if len(typical) <= n:
+        return typical
+    return typical[np.linspace(0, len(typical) - 1, n).round().astype(int)]
+
+
+def turn_rows(rows, k):
+    """Dataset rows of 32x32 glyphs turned by ``np.rot90``'s ``k`` quarter turns.
+
+    A normalised crop of a letter on a turned page is (up to the centring of
+    odd margins) the turned normalised crop, so one normalisation serves all
+    four turns.
+    """
+    images = rows_to_images(np.asarray(rows).reshape(-1, 1024))
+    return images_to_rows(np.rot90(images, k, axes=(1, 2)))
+
+
+def _mean_log_confidence(probs, trim=0.0):
+    """Mean log-confidence of the rows, leaving out the least confident ``trim`` fraction."""
+    logs = np.sort(np.log(lookalike_confidence(probs) + 1e-12))
+    return float(np.mean(logs[int(trim * len(logs)):]))
+
+
+def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None, known=None):
+    """Mean log-confidence of the classifier on sample letters in each quarter turn.
+
+    Confidence counts letter/digit twins together (:func:`~ocr.recognition.classify.lookalike_confidence`):
+    an upright O that reads half O, half 0 is a sure glyph, not a doubt that a turned page could beat.
+    Every turn is read from the same crops, normalised without any deskewing
+    (a page's skew is measured on its lines, which a turned page does not have).
+
+    Parameters
+    ----------
+    binary : (H, W) array, 0 = ink
+    boxes : (K, 4) int array
+    classifier : object with ``predict_proba``
+    upright : ((K, 1024), (K, 36)) arrays, optional
+        Rows of all ``boxes`` normalised without rotation and their
+        probabilities, when already computed.
+    known : dict, optional
+        Box index -> ``(4, 36)`` probabilities of its four turns, from an
+        earlier call on the same page: those letters are not read again, and
+        the letters read here are added.
+
+    Returns
+    -------
+    scores : (4,) float array
+        ``scores[k]`` for the page turned by ``np.rot90(page, k)``.
+    trimmed : (4,) float array
+        The same without the least confident ``orientation_trim`` of the
+        sample (specks and fragments read poorly in every turn).
+    """
+    pick = sample_letters(boxes, params.orientation_sample)
+    if len(pick) == 0:
+        return np.zeros(4), np.zeros(4)
+    known = {} if known is None else known
+    todo = np.array([i for i in pick.tolist() if i not in known], int)
+    if len(todo):
+        if upright is not None:
+            rows, turns, parts = upright[0][todo], (1, 2, 3), [upright[1][todo]]
+        else:
+            rows, turns, parts = normalise_crops(binary, boxes[todo]), (0, 1, 2, 3), []
+        probs = predict_proba(np.concatenate([turn_rows(rows, k) for k in turns]), classifier)
+        parts += np.split(probs, len(turns))
+        known.update(zip(todo.tolist(), np.stack(parts, axis=1)))
+    parts = np.stack([known[i] for i in pick.tolist()], axis=1)
+    return (np.array([_mean_log_confidence(p) for p in parts]),
+            np.array([_mean_log_confidence(p, params.orientation_trim) for p in parts]))
+
+
+def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, reading=None):
+    """Quarter turns (``np.rot90``'s ``k``) that stand the page upright.
+
+    0 unless another turn reads clearly better than upright (``orientation_margin``)
+    and its better read letters read confidently (``orientation_confidence``). A page whose
+    letters already read so confidently as they stand that no turn could beat
+    them by the margin (every score is at most 0) is not turned, and the other
+    turns are not read; nor is a page whose first ``orientation_first`` letters
+    read far better upright than in any other turn (``orientation_lead``) read
+    in turns on the rest of its sample (otherwise those letters are not read twice).
+
+    Parameters
+    ----------
+    upright : ((K, 1024), (K, 36)) arrays, optional
+        See :func:`orientation_scores`.
+    reading : (K, 36) array, optional
+        Probabilities of the letters as the page reads them (e.g. deskewed),
+        for the shortcut.
+    """
+    pick = sample_letters(boxes, params.orientation_sample)
+    if reading is not None and len(pick) and _mean_log_confidence(reading[pick]) > -params.orientation_margin:
+        return 0
+    known = {}
+    if params.orientation_first < len(pick):
+        first, _ = orientation_scores(binary, boxes, classifier,
+                                      params.with_(orientation_sample=params.orientation_first), upright, known)
+        if first[0] - first[1:].max() >= params.orientation_lead:
+            return 0
+    scores, trimmed = orientation_scores(binary, boxes, classifier, params, upright, known)
+    best = int(np.argmax(scores))
+    if (best and scores[best] - scores[0] >= params.orientation_margin
+            and trimmed[best] >= np.log(params.orientation_confidence)):
+        return best
+    return 0

@@ -1,0 +1,80 @@
+"""The line recogniser's input, a fixed-height binary ink strip made alike of synthetic and page lines, and its alphabet."""
+import numpy as np
+from skimage import transform
+
+from ..frontend.strokes import set_stroke_width, stroke_width
+from .glyph import CLASSES
+
+PUNCTUATION = ".,-'!?:/+"
+LINE_ALPHABET = " " + CLASSES + PUNCTUATION
+"""Classes 1.. of the line recogniser (class 0 is the CTC blank)."""
+LINE_HEIGHT = 32
+LETTER_HEIGHT = 22.0
+LINE_STROKE = 2.5
+FRAME_STEP = 4
+
+
+def binary_line(mask):
+    """Boolean ink mask ``(LINE_HEIGHT, W)`` to the network's float32 input (1 = ink, 0 = paper)."""
+    return np.asarray(mask, bool).astype(np.float32)
+
+
+def strip_width(width, letter_height):
+    """Width in px of the strip :func:`line_input` makes of a ``width`` px crop with this letter height."""
+    return max(8, int(round(width * LETTER_HEIGHT / max(float(letter_height), 1.0))))
+
+
+def line_input(ink, letter_height, stroke=LINE_STROKE):
+    """A page line's ink to a ``(LINE_HEIGHT, W)`` strip like the synthetic training lines.
+
+    Parameters
+    ----------
+    ink : (h, w) bool array
+        Ink of the (deskewed) line's region, cropped so that the line runs
+        through the crop's vertical middle.
+    letter_height : float
+        The line's typical capital height in px (median letter box height),
+        scaled to ``LETTER_HEIGHT``.
+    stroke : float
+        Stroke width in px after scaling (the synthetic lines' typical width).
+
+    Returns
+    -------
+    strip : (LINE_HEIGHT, W) float32 array
+        Strip pixel ``(r, c)`` shows crop pixel ``((r + top) / scale, c / scale)``.
+    scale : float
+        Strip px per crop px.
+    top : int
+        Scaled crop row shown in the strip's first row.
+    """
+    ink = np.asarray(ink, bool)
+    h, w = ink.shape
+    scale = LETTER_HEIGHT / max(float(letter_height), 1.0)
+    if ink.any():
+        thick = set_stroke_width(ink, stroke_width(ink), stroke / scale)
+        pad = (thick.shape[0] - h) // 2
+        ink = thick[pad: pad + h, pad: pad + w] if pad > 0 else thick
+    out_h, out_w = max(1, int(round(h * scale))), strip_width(w, letter_height)
+    small = transform.resize(ink.astype(np.float32), (out_h, out_w), order=1, anti_aliasing=scale < 1,
+                             preserve_range=True) > 0.5
+    y0 = int(round(out_h / 2 - LINE_HEIGHT / 2))
+    strip = np.zeros((LINE_HEIGHT, out_w), bool)
+    s1, s2 = max(y0, 0), min(y0 + LINE_HEIGHT, out_h)
+    if s2 > s1:
+        strip[s1 - y0: s2 - y0] = small[s1:s2]
+    return binary_line(strip), scale, y0
+
+
+def pad_strips(strips):
+    """Strips ``(LINE_HEIGHT, W_i)`` to a zero-padded batch ``(N, 1, LINE_HEIGHT, W)`` and frame counts ``(N,)``.
+
+    ``W`` is the widest strip rounded up to a multiple of ``FRAME_STEP``; strip
+    ``i`` has ``max(1, W_i // FRAME_STEP)`` output frames.
+    """
+    width = max(max(s.shape[1] for s in strips), FRAME_STEP)
+    width = -(-width // FRAME_STEP) * FRAME_STEP
+    batch = np.zeros((len(strips), 1, LINE_HEIGHT, width), np.float32)
+    for k, s in enumerate(strips):
+        batch[k, 0, :, : s.shape[1]] = s
+    frames = np.array([max(1, s.shape[1] // FRAME_STEP) for s in strips])
+    return batch, frames
