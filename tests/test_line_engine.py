@@ -137,7 +137,7 @@ def test_an_uncommon_word_gives_way_to_the_other_engines_common_word():
 
 
 def test_prefer_common_words():
-    from ocr.page import prefer_common_words
+    from ocr.recognition.engines import prefer_common_words
     from ocr.recognition.lexicon import Lexicon
     from ocr.result import Char, Line, Word
 
@@ -157,7 +157,7 @@ def test_prefer_common_words():
 
 
 def test_choose_lines_needs_the_margin_or_a_cut():
-    from ocr.page import choose_lines
+    from ocr.recognition.engines import choose_lines
     from ocr.result import Char, Line, Word
 
     def line(text, conf):

@@ -40,7 +40,7 @@ def test_turned_pages_are_read_upright(pages_dir, shipped_cnn):
 
 
 def test_lone_lines_that_are_not_writing_are_dropped():
-    from ocr.page import lone_guesses
+    from ocr.recognition.lone import lone_guesses
 
     structure = [[[0, 1], [2]], [[3]]]
     conf = np.array([0.9, 0.9, 0.9, 0.95])
@@ -53,7 +53,7 @@ def test_lone_lines_that_are_not_writing_are_dropped():
 def test_blob_radius_tells_a_filled_hole_from_a_pen_letter():
     from skimage import draw
 
-    from ocr.page import blob_radius
+    from ocr.recognition.lone import blob_radius
 
     ink = np.zeros((100, 200), bool)
     ink[20:80, 30:35] = True                        # a stroke 5 px wide

@@ -1,10 +1,14 @@
 """Which quarter turn stands a page upright: the one the classifier reads most confidently."""
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..params import DEFAULT
 from ..recognition.classify import lookalike_confidence, predict_proba
 from ..recognition.crops import normalise_crops
-from ..recognition.glyph import images_to_rows, rows_to_images
+from ..recognition.glyph import MIN_ROTATION, images_to_rows, rows_to_images
+from .glyphs import Glyphs, classify_glyphs
+from .lines import estimate_skew
 
 
 def rotate_boxes(boxes, shape, k):
@@ -141,3 +145,53 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
             and trimmed[best] >= np.log(params.orientation_confidence)):
         return best
     return 0
+
+
+@dataclass
+class UprightPage:
+    """What the front end found on a page, stood upright.
+
+    Attributes
+    ----------
+    found : ocr.frontend.letters.Located
+        Letters found again on the turned ink when the page was turned.
+    turns : int
+        Quarter turns (``np.rot90``'s ``k``) applied to the front end's page.
+    skew : float
+        Skew of the upright page's lines in degrees (0 when it holds no letters).
+    glyphs : Glyphs or None
+        The letters classified upright, deskewed, when they were read to
+        decide the turn and the page was not turned.
+    """
+
+    found: object
+    turns: int
+    skew: float
+    glyphs: Glyphs = None
+
+
+def stand_upright(found, classifier, params=DEFAULT):
+    """Turn a page by the quarter turn its letters read best in (:func:`detect_orientation`).
+
+    Parameters
+    ----------
+    found : ocr.frontend.letters.Located
+        With at least one letter box.
+    classifier : object with ``predict_proba``, or None
+        None leaves the page as it stands.
+    params : FrontEndParams
+
+    Returns
+    -------
+    UprightPage
+    """
+    skew = estimate_skew(found.boxes, params.max_tilt)
+    if classifier is None:
+        return UprightPage(found, 0, skew)
+    glyphs = classify_glyphs(found.binary, found.boxes, classifier, skew)
+    turns = detect_orientation(found.binary, found.boxes, classifier, params,
+                               (glyphs.rows, glyphs.probs) if abs(skew) < MIN_ROTATION else None, reading=glyphs.probs)
+    if not turns:
+        return UprightPage(found, 0, skew, glyphs)
+    found = found.turned(turns, params)
+    return UprightPage(found, turns, estimate_skew(found.boxes, params.max_tilt) if len(found.boxes) else 0.0)

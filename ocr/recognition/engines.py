@@ -1,0 +1,166 @@
+"""Recognition of a laid-out page: the glyph engine, the line engine, and the choice between them per line and word.
+
+The glyph engine classifies each letter crop and settles each word as
+letters or digits; the line engine reads each line whole with the CTC line
+recogniser (:mod:`ocr.recognition.line_engine`); ``auto`` keeps the line
+engine's reading where the glyph engine had to cut touching letters or is far
+less sure (:func:`choose_lines`), and word by word the common word of the two
+(:func:`prefer_common_words`).
+"""
+import numpy as np
+
+from ..layout.punctuation import place_marks
+from ..params import DEFAULT
+from ..result import Char, Line, PageResult, Word
+from .classify import word_context
+from .lexicon import correct_glyph_words, is_common, is_uncommon
+from .line_engine import read_lines
+from .lone import drop_lone_guesses
+
+ENGINES = ("glyph", "line", "auto")
+DEFAULT_ENGINE = "auto"
+
+
+def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None):
+    """Read the lines of an upright, laid-out page.
+
+    Parameters
+    ----------
+    page : ocr.layout.orientation.UprightPage
+    glyphs : ocr.layout.glyphs.Glyphs
+        Classified, except for ``engine='line'``.
+    page_layout : ocr.layout.page_layout.PageLayout
+    params : FrontEndParams
+    engine : {'glyph', 'line', 'auto'}
+        See :func:`ocr.page.read_page`.
+    recogniser : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
+        Needed for 'line' and 'auto' ('auto' without it is 'glyph').
+    lexicon : ocr.recognition.lexicon.Lexicon, optional
+
+    Returns
+    -------
+    PageResult
+        On the upright working copy; ``crops`` and ``crop_labels`` in reading order (glyph readings).
+    """
+    binary, skew, structure = page.found.binary, page.skew, page_layout.lines
+    if engine == "line":
+        return PageResult(line_engine_lines(binary, glyphs.boxes, structure, skew, recogniser, lexicon),
+                          binary.shape, skew)
+    lines, labels, conf = glyph_engine_lines(glyphs, page_layout, skew, lexicon, params)
+    if engine == "auto" and recogniser is not None:
+        cut = [any(glyphs.cut[i] for word in line for i in word) for line in structure]
+        wanted = [touching or line_confidence(line) < -params.auto_margin
+                  or (lexicon is not None and any(is_uncommon(w.text, lexicon) for w in line.words))
+                  for line, touching in zip(lines, cut)]
+        other = line_engine_lines(binary, glyphs.boxes, structure, skew, recogniser, lexicon, keep_empty=True,
+                                  wanted=wanted)
+        kept = choose_lines(lines, other, params.auto_margin, cut)
+        unkept = [by_line if k is by_glyph else by_glyph for k, by_glyph, by_line in zip(kept, lines, other)]
+        lines = prefer_common_words(kept, unkept, lexicon)
+    lines = drop_lone_guesses(lines, structure, conf, page.found.ink, glyphs.boxes, page.found.stroke, params)
+    order = [i for line in structure for word in line for i in word]
+    return PageResult(lines, binary.shape, skew, 0, glyphs.rows[order], [labels[i] for i in order])
+
+
+def glyph_engine_lines(glyphs, page_layout, skew, lexicon=None, params=DEFAULT):
+    """Each line's words read glyph by glyph, settled by word context and the lexicon, with its punctuation.
+
+    Returns
+    -------
+    lines : list of Line
+        One per line of ``page_layout``.
+    labels : list of str
+        Each glyph's label.
+    conf : (K,) float array
+        Each glyph's confidence.
+    """
+    boxes, structure = glyphs.boxes, page_layout.lines
+    words_flat = [word for line in structure for word in line]
+    labels, conf = word_context(glyphs.probs, words_flat)
+    labels, conf = correct_glyph_words(labels, conf, glyphs.probs, words_flat, lexicon)
+    lines = []
+    for line in structure:
+        words = [Word([Char([int(v) for v in boxes[i]], labels[i], round(float(conf[i]), 4)) for i in word])
+                 for word in line]
+        lines.append(Line(words))
+    placed = place_marks(page_layout.marks, boxes, structure, skew, params)
+    for li, wi, position, label, box in sorted(placed, key=lambda m: -m[2]):
+        lines[li].words[wi].chars.insert(position, Char([int(v) for v in box], label, 1.0))
+    return lines, labels, conf
+
+
+def line_engine_lines(binary, boxes, structure, skew, recogniser, lexicon, keep_empty=False, wanted=None):
+    """Each line read whole by the line recogniser (:func:`ocr.recognition.line_engine.read_lines`), as Lines.
+
+    ``keep_empty`` keeps a Line for every line of ``structure``, empty where
+    nothing was read or the line was not ``wanted``.
+    """
+    lines = [Line([Word([Char(box, label, round(conf, 4)) for box, label, conf in word]) for word in words])
+             for words in read_lines(binary, boxes, structure, skew, recogniser, lexicon, wanted)]
+    return lines if keep_empty else [line for line in lines if line.words]
+
+
+def line_confidence(line):
+    """Mean log-confidence of a line's characters (``-inf`` for an empty line)."""
+    conf = [c.confidence for word in line.words for c in word.chars]
+    return float(np.mean(np.log(np.maximum(conf, 1e-9)))) if conf else -np.inf
+
+
+def choose_lines(glyph_lines, line_engine_lines, margin=DEFAULT.auto_margin, cut=None):
+    """Per line, the line engine's reading where the glyph engine had to cut touching letters or is far less sure.
+
+    Parameters
+    ----------
+    glyph_lines, line_engine_lines : lists of Line
+        The same lines of the page read by each engine.
+    margin : float
+        Otherwise the line engine's reading is kept when its mean log-confidence
+        per character beats the glyph engine's by this much.
+    cut : list of bool, optional
+        Per line: did the glyph engine cut a box of touching letters on it
+        (:func:`ocr.layout.split.split_touching`)? There the line engine reads, unless
+        it read nothing.
+
+    A line engine reading is at most 0 in mean log-confidence, so it can only
+    win on cut lines and on lines the glyph engine read below ``-margin``:
+    :func:`recognise` asks it for those lines, and for lines holding an
+    uncommon word (:func:`prefer_common_words`), alone.
+
+    Returns
+    -------
+    list of Line
+    """
+    cut = cut or [False] * len(glyph_lines)
+    return [other if (touching and other.words) or line_confidence(other) > line_confidence(line) + margin else line
+            for line, other, touching in zip(glyph_lines, line_engine_lines, cut)]
+
+
+def prefer_common_words(lines, others, lexicon):
+    """Per word, the other engine's reading where it is a common word and the kept one is an uncommon one.
+
+    The two readings of a line are compared word by word when they hold as
+    many words. A letters-only word that is not among the lexicon's common
+    words (:func:`ocr.recognition.lexicon.is_common`: a misreading, a rare word or a name)
+    gives way to the other engine's word when that one is common. Words with
+    digits or marks are never exchanged.
+
+    Parameters
+    ----------
+    lines, others : lists of Line
+        The kept reading of each line and the other engine's.
+    lexicon : ocr.recognition.lexicon.Lexicon or None
+        None leaves ``lines`` as they are.
+
+    Returns
+    -------
+    list of Line
+    """
+    if lexicon is None:
+        return lines
+    out = []
+    for line, other in zip(lines, others):
+        if len(line.words) == len(other.words) and line.words:
+            line = Line([o if is_uncommon(w.text, lexicon) and is_common(o.text, lexicon) else w
+                         for w, o in zip(line.words, other.words)])
+        out.append(line)
+    return out
