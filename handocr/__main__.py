@@ -1,4 +1,4 @@
 """``python -m handocr``: the same commands as the ``handocr`` console command and ``python cli.py``."""
-from cli import cli
+from handocr.commands import main
 
-cli(prog_name="handocr")
+main()

@@ -93,13 +93,13 @@ class StubClassifier:
 @pytest.fixture
 def stub_model(monkeypatch):
     import ocr.api
-    import training.classifier
+    import ocr.recognition.model_files as model_files
 
     def fake(spec, inference=False):
         if spec == "missing":
             raise FileNotFoundError("shipped model 'missing' not found: models/missing.pt")
         return StubClassifier()
 
-    monkeypatch.setattr(training.classifier, "load_classifier", fake)
+    monkeypatch.setattr(model_files, "load_classifier", fake)
 
     monkeypatch.setattr(ocr.api, "line_recogniser", lambda *args: None)   # no line model: engine auto reads as glyph

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from ocr_drawing import text_page
 from PIL import Image
 
-from cli import read
+from handocr.commands.read import read
 from ocr.api import Reader
 from ocr.batch import _start_worker, in_order, read_source
 
@@ -230,10 +230,10 @@ def test_jobs_2_classifies_only_in_worker_processes_at_most_four_inputs_ahead(st
                                                                                monkeypatch, windows):
     import os
 
-    import training.classifier
+    import ocr.recognition.model_files as model_files
 
     log = tmp_path / "pids.txt"
-    monkeypatch.setattr(training.classifier, "load_classifier", lambda spec, inference=False: PidRecording(log))
+    monkeypatch.setattr(model_files, "load_classifier", lambda spec, inference=False: PidRecording(log))
     run(mixed_inputs[:2])
     assert set(log.read_text().split()) == {str(os.getpid())}
     log.unlink()

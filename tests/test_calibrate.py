@@ -4,7 +4,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from cli import cli
+from handocr.commands import cli
 from ocr.errors import ModelFormatError
 from training.calibrate import fit_class_bias
 from training.torch_models import TorchMLP, default_arch, load_torch_classifier, save_torch_classifier

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from handocr.commands import cli
 from training.metrics import psnr
 
 pytestmark = pytest.mark.needs_data

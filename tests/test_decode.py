@@ -134,7 +134,7 @@ def test_large_jpeg_read_downscaled_with_original_size_kept(tmp_path):
 
 
 def test_bomb_guard_stays_on(tmp_path):
-    import cli  # noqa: F401  (importing the whole program must not switch the guard off)
+    import handocr.commands  # noqa: F401  (importing the whole program must not switch the guard off)
     import ocr.api  # noqa: F401
 
     assert Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS <= 200_000_000

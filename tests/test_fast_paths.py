@@ -354,11 +354,11 @@ def test_read_command_classifies_with_one_blas_thread_and_restores_the_limit(tmp
     from click.testing import CliRunner
     from threadpoolctl import threadpool_info
 
-    import training.classifier
-    from cli import read
+    import ocr.recognition.model_files as model_files
+    from handocr.commands.read import read
 
     recording = ThreadRecording()
-    monkeypatch.setattr(training.classifier, "load_classifier", lambda spec, inference=False: recording)
+    monkeypatch.setattr(model_files, "load_classifier", lambda spec, inference=False: recording)
     page = tmp_path / "page.png"
     Image.fromarray((text_page([["HELT"]]) * 255).astype(np.uint8)).save(page)
     before = {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()}

@@ -4,7 +4,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from cli import cli
+from handocr.commands import cli
 from training.line_model import load_line_model
 
 

@@ -7,7 +7,8 @@ from click.testing import CliRunner
 from conftest import StubClassifier
 from ocr_drawing import text_page
 
-from cli import evaluate_ocr, read
+from handocr.commands.evaluate import evaluate_ocr
+from handocr.commands.read import read
 from ocr.decode.sources import MAX_PIXELS, load_image
 from ocr.errors import ImageError
 from ocr.page import read_page

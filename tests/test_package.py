@@ -44,7 +44,27 @@ def installed(tmp_path_factory, shipped_cnn):
     shutil.rmtree(source)
     elsewhere = tmp / "elsewhere"
     elsewhere.mkdir()
+    for name in ("cli.py", "models.py"):
+        (elsewhere / name).write_text(f"raise SystemExit('the unrelated {name} of the current folder was imported')\n")
     return venv, env, elsewhere
+
+
+def site_packages(venv):
+    return Path(subprocess.run([str(venv / "bin" / "python"), "-c",
+                                "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_only_the_project_packages(installed):
+    venv, _, _ = installed
+    purelib = site_packages(venv)
+    record = next(purelib.glob("handocr-*.dist-info")) / "RECORD"
+    top = {line.split(",")[0].split("/")[0] for line in record.read_text().splitlines()}
+    assert {t for t in top if not t.endswith(".dist-info") and t != "bin" and not t.startswith("..")} == {
+        "handocr", "nn", "ocr", "training"}
+    assert not (purelib / "cli.py").exists() and not (purelib / "models").exists()
+    assert (purelib / "ocr" / "models" / "cnn.pt").is_file() and (purelib / "ocr" / "models" / "README.md").is_file()
 
 
 @pytest.mark.slow
@@ -61,10 +81,15 @@ def test_installed_command_reads_from_another_folder(installed):
 
 
 @pytest.mark.slow
-def test_python_m_entry_and_version(installed):
+def test_python_m_entry_and_version_beside_an_unrelated_cli_and_models(installed):
     from ocr import __version__
 
     venv, env, elsewhere = installed
+    assert (elsewhere / "cli.py").is_file() and (elsewhere / "models.py").is_file()
     res = subprocess.run([str(venv / "bin" / "python"), "-m", "handocr", "--version"], capture_output=True,
                          text=True, env=env, cwd=elsewhere)
-    assert res.returncode == 0 and __version__ in res.stdout
+    assert res.returncode == 0 and res.stdout.strip() == f"handocr, version {__version__}", res.stderr
+    res = subprocess.run([str(venv / "bin" / "python"), "-m", "handocr", "read", str(SAMPLE)], capture_output=True,
+                         text=True, env=env, cwd=elsewhere)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == SAMPLE.with_suffix(".txt").read_text().strip()

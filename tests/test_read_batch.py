@@ -7,7 +7,8 @@ from click.testing import CliRunner
 from ocr_drawing import text_page
 from PIL import Image
 
-from cli import cli, read
+from handocr.commands import cli
+from handocr.commands.read import read
 from ocr import __version__
 from ocr.api import Reader
 from ocr.decode.inputs import unique_stems

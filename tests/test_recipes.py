@@ -3,7 +3,7 @@ import inspect
 
 import pytest
 
-from cli import cli
+from handocr.commands import cli
 from training.recipes import AUTOENCODER, MLP, TORCH
 from training.train_numpy import train_autoencoder, train_mlp
 from training.train_torch import train_torch

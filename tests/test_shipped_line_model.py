@@ -44,7 +44,7 @@ def cer(folder, engines, engine, lexicon=True):
 
 
 def test_test_line_cer_is_what_models_readme_states(nist36_dir):
-    from cli import cli
+    from handocr.commands import cli
 
     result = CliRunner().invoke(cli, ["evaluate-lines", "--data-dir", str(nist36_dir), "--split", "test",
                                       "--format", "json"], catch_exceptions=False)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from handocr.commands import cli
 from ocr.recognition.model_files import MODELS_DIR
 from training.classifier import load_classifier, load_model
 from training.evaluate import evaluate_autoencoder, evaluate_classifier
