@@ -47,6 +47,15 @@ def shipped_cnn():
         _require_or_skip(str(exc))
 
 
+@pytest.fixture(scope="session")
+def pool_file():
+    """The EMNIST glyph pool (``$OCR_POOL_PATH``); skipped when missing, failed when OCR_REQUIRE_DATA=1."""
+    path = os.environ.get("OCR_POOL_PATH")
+    if not path or not Path(path).is_file():
+        _require_or_skip(f"EMNIST glyph pool not found: set OCR_POOL_PATH (now {path!r})")
+    return Path(path)
+
+
 def _pages_folder(variable, what):
     """The folder ``$variable`` of page images with their ``.txt`` truth; skipped or failed when missing."""
     folder = os.environ.get(variable)

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ocr.errors import ModelFormatError
-from ocr.recognition.line_image import LINE_HEIGHT, pad_strips
+from ocr.recognition.line_image import LINE_HEIGHT, MIXED_ALPHABET, SPREAD, SPREAD_HEIGHT, pad_strips
 
 from .line_text import LINE_ALPHABET
 from .torch_models import read_model_blob
@@ -18,13 +18,16 @@ KIND = "line-ctc"
 
 
 class LineCTC(nn.Module):
-    """Conv blocks shrinking height 32 -> 2 and width by ``FRAME_STEP``, then a BiLSTM and per-frame logits.
+    """Conv blocks shrinking the strip's height 16 times and its width by ``FRAME_STEP``, then BiLSTMs and logits.
 
-    Input ``(N, 1, LINE_HEIGHT, W)`` (1 = ink); output ``(T, N, len(alphabet) + 1)`` log-probabilities,
-    ``T = W // FRAME_STEP``.
+    Input ``(N, 1, strip_height, W)`` (1 = ink); output ``(T, N, len(alphabet) + 1)`` log-probabilities,
+    ``T = W // FRAME_STEP``. ``framing`` and ``spread`` say how the reader makes its strips
+    (``ocr.recognition.line_engine``): 'band' scales a line's capitals to ``LETTER_HEIGHT``, 'spread' scales
+    its ink rows' spread to ``spread``.
     """
 
-    def __init__(self, alphabet=LINE_ALPHABET, channels=(16, 32, 48, 64), hidden=96, layers=1, dropout=0.2):
+    def __init__(self, alphabet=LINE_ALPHABET, channels=(16, 32, 48, 64), hidden=96, layers=1, dropout=0.2,
+                 strip_height=LINE_HEIGHT, framing="band", spread=None):
         super().__init__()
         c1, c2, c3, c4 = channels
         block = lambda i, o: [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True)]  # noqa: E731
@@ -33,7 +36,7 @@ class LineCTC(nn.Module):
             *block(c1, c2), nn.MaxPool2d(2),
             *block(c2, c3), nn.MaxPool2d((2, 1)),
             *block(c3, c4), nn.MaxPool2d((2, 1)))
-        self.rnn = nn.LSTM(c4 * (LINE_HEIGHT // 16), hidden, num_layers=layers, bidirectional=True,
+        self.rnn = nn.LSTM(c4 * (strip_height // 16), hidden, num_layers=layers, bidirectional=True,
                            dropout=dropout if layers > 1 else 0.0)
         self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(2 * hidden, len(alphabet) + 1)
@@ -47,7 +50,14 @@ class LineCTC(nn.Module):
 
 
 def default_arch():
+    """The capitals' line recogniser (the shipped ``line.pt``)."""
     return {"alphabet": LINE_ALPHABET, "channels": [16, 32, 48, 64], "hidden": 96, "layers": 1, "dropout": 0.2}
+
+
+def mixed_arch():
+    """The mixed-case line recogniser: 81 characters, strips framed by their ink's spread, two BiLSTM layers."""
+    return {"alphabet": MIXED_ALPHABET, "channels": [16, 32, 64, 96], "hidden": 128, "layers": 2, "dropout": 0.25,
+            "strip_height": SPREAD_HEIGHT, "framing": "spread", "spread": SPREAD}
 
 
 def build(arch=None):
@@ -79,6 +89,9 @@ class LineRecogniser:
         self.net = net.eval()
         self.arch = dict(arch)
         self.alphabet = self.arch.get("alphabet", LINE_ALPHABET)
+        self.framing = self.arch.get("framing", "band")
+        self.strip_height = int(self.arch.get("strip_height", LINE_HEIGHT))
+        self.spread = self.arch.get("spread")
         self.settings = settings or {}
         self.metrics = metrics or {}
 

@@ -55,7 +55,7 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
     """Train a :class:`training.line_model.LineCTC` and keep the checkpoint with the lowest valid CER.
 
     Every batch is ``batch_size`` fresh lines from :func:`training.line_synth.make_lines` over
-    ``bank``; AdamW with :func:`learning_rate` (warm-up, cosine decay) over ``epochs * steps_per_epoch``
+    ``bank``, or, for a :class:`training.mixed_lines.LineSet`, lines drawn from it; AdamW with :func:`learning_rate` (warm-up, cosine decay) over ``epochs * steps_per_epoch``
     steps, or over ``time_budget`` seconds of wall-clock time when that comes first (training then stops
     early, so a run on a shared machine still ends annealed; such runs are not bit-reproducible).
     After every epoch the model is scored on the fixed ``valid`` lines, the best checkpoint is written to
@@ -63,7 +63,7 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
 
     Parameters
     ----------
-    bank : training.line_synth.GlyphBank
+    bank : training.line_synth.GlyphBank or training.mixed_lines.LineSet
     valid : (list of (LINE_HEIGHT, W) arrays, list of str)
     epochs, steps_per_epoch, batch_size, seed, threads : int
     lr, weight_decay : float
@@ -112,7 +112,7 @@ def train_line(bank, valid, epochs=40, steps_per_epoch=300, batch_size=32, lr=1e
         for step in bar:
             for group in opt.param_groups:
                 group["lr"] = learning_rate(fraction, lr)
-            strips, texts = make_lines(bank, batch_size, rng)
+            strips, texts = bank.batch(batch_size, rng) if hasattr(bank, "batch") else make_lines(bank, batch_size, rng)
             loss, logp, lengths = ctc_batch_loss(net, strips, texts, alphabet)
             opt.zero_grad(set_to_none=True)
             loss.backward()

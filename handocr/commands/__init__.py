@@ -20,6 +20,7 @@ def cli():
 
 
 train.train.add_command(train_line.train_line_cmd)
+train.train.add_command(train_line.line_set_cmd)
 for command in (read.read, evaluate.evaluate_ocr, evaluate.evaluate_lines_cmd, evaluate.evaluate, train.train,
                 calibrate.calibrate, data.data, data.make_samples, data.gradcheck):
     cli.add_command(command)

@@ -135,3 +135,13 @@ def torch_line_model_or_fail(spec):
         return load_line_model(resolve_model_path(spec))
     except (FileNotFoundError, ModelFormatError, OSError, ValueError) as exc:
         fail(first_line(exc))
+
+
+def guard_output(path):
+    """Exit 1 when ``path`` would write into the shipped models or sample images (copy a result there by hand)."""
+    from ocr.recognition.model_files import MODELS_DIR
+
+    target = Path(path).resolve()
+    for shipped in (MODELS_DIR.resolve(), (Path(__file__).resolve().parents[2] / "sample_images")):
+        if target == shipped or shipped in target.parents:
+            fail(f"{path}: is inside the shipped {shipped.name}/ folder; write elsewhere and copy it there by hand")

@@ -14,15 +14,19 @@ from ..layout.lines import box_centres
 from .classify import ctc_word_context
 from .ctc import greedy_decode
 from .lexicon import correct_ctc_line
-from .line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, line_input, strip_width
+from .line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, ink_spread, line_input, spread_input, strip_width
 
 CROP_MARGIN = 0.4
 HALF_WIDTH = 0.45
 BAND_FRACTION = 0.3
 BAND_LIMITS = (0.75, 1.05)
+SPREAD_REACH = 3.0
+"""A line framed by its ink's spread is cropped this many tall-letter heights high (the 80th percentile of its
+box heights), centred on its boxes, before :func:`ocr.recognition.line_image.spread_input` finds its middle."""
+TALL_QUANTILE = 80
 
 
-def line_frame(boxes, angle, margin=CROP_MARGIN):
+def line_frame(boxes, angle, margin=CROP_MARGIN, reach=None):
     """Geometry of a level crop around one line's boxes.
 
     Parameters
@@ -33,6 +37,9 @@ def line_frame(boxes, angle, margin=CROP_MARGIN):
         Skew in degrees (``ocr.layout.lines.estimate_skew`` convention).
     margin : float
         Space kept before the first and after the last box, in letter heights.
+    reach : float, optional
+        Crop rows in tall-letter heights (``TALL_QUANTILE`` percentile of the
+        box heights); by default ``LINE_HEIGHT / LETTER_HEIGHT`` median box heights.
 
     Returns
     -------
@@ -53,7 +60,10 @@ def line_frame(boxes, angle, margin=CROP_MARGIN):
     half_w = (boxes[:, 3] - boxes[:, 1]) / 2
     a = centres @ along
     c0 = float(np.median(centres @ across))
-    rows = int(np.ceil(height * LINE_HEIGHT / LETTER_HEIGHT))
+    if reach is None:
+        rows = int(np.ceil(height * LINE_HEIGHT / LETTER_HEIGHT))
+    else:
+        rows = int(np.ceil(reach * np.percentile(boxes[:, 2] - boxes[:, 0], TALL_QUANTILE)))
     a0 = float(np.min(a - half_w)) - margin * height
     cols = int(np.ceil(np.max(a + half_w) + margin * height - a0))
     origin = a0 * along + (c0 - rows / 2) * across
@@ -83,7 +93,7 @@ def sample_crop(binary, origin, along, across, shape):
     return paper < 0.5
 
 
-def char_boxes(decoded, strip, scale, top, origin, along, across, half_width=HALF_WIDTH):
+def char_boxes(decoded, strip, scale, top, origin, along, across, half_width=HALF_WIDTH, letter_height=LETTER_HEIGHT):
     """Approximate page boxes ``(len(text), 4)`` of decoded characters (spaces get empty boxes).
 
     Each character spans from its CTC run's centre half-way to its neighbours'
@@ -92,7 +102,7 @@ def char_boxes(decoded, strip, scale, top, origin, along, across, half_width=HAL
     """
     n = len(decoded.text)
     centres = (decoded.frames.mean(axis=1) + 0.5) * FRAME_STEP if n else np.zeros(0)
-    cap = half_width * LETTER_HEIGHT
+    cap = half_width * letter_height
     boxes = np.zeros((n, 4), int)
     for i in range(n):
         if decoded.text[i] == " ":
@@ -100,7 +110,7 @@ def char_boxes(decoded, strip, scale, top, origin, along, across, half_width=HAL
         left = max(centres[i] - cap, (centres[i - 1] + centres[i]) / 2 if i > 0 else -np.inf, 0)
         right = min(centres[i] + cap, (centres[i] + centres[i + 1]) / 2 if i + 1 < n else np.inf, strip.shape[1])
         ink_rows = np.flatnonzero(strip[:, int(left): max(int(np.ceil(right)), int(left) + 1)].any(axis=1))
-        y1, y2 = (ink_rows[0], ink_rows[-1] + 1) if ink_rows.size else (0, LINE_HEIGHT)
+        y1, y2 = (ink_rows[0], ink_rows[-1] + 1) if ink_rows.size else (0, strip.shape[0])
         corners = np.array([[y1, left], [y1, right], [y2, left], [y2, right]], float)
         corners[:, 0] += top
         corners /= scale
@@ -138,16 +148,21 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
     """
     boxes = np.asarray(boxes).reshape(-1, 4)
     wanted = [True] * len(structure) if wanted is None else list(wanted)
+    spread = getattr(recogniser, "framing", "band") == "spread"
     frames, strips = [], []
     for line, want in zip(structure, wanted):
         idx = [i for word in line for i in word]
-        origin, along, across, shape, height = line_frame(boxes[idx], angle)
-        ink = sample_crop(binary, origin, along, across, shape)
-        letter_height = band_height(ink, height)
-        if want:
-            strip, scale, top = line_input(ink, letter_height)
+        if spread:
+            strip, scale, top, origin, along, across = spread_strip(binary, boxes[idx], angle, recogniser.strip_height,
+                                                                    recogniser.spread, blank=not want)
         else:
-            strip, scale, top = np.zeros((LINE_HEIGHT, strip_width(shape[1], letter_height)), np.float32), 1.0, 0
+            origin, along, across, shape, height = line_frame(boxes[idx], angle)
+            ink = sample_crop(binary, origin, along, across, shape)
+            letter_height = band_height(ink, height)
+            if want:
+                strip, scale, top = line_input(ink, letter_height)
+            else:
+                strip, scale, top = np.zeros((LINE_HEIGHT, strip_width(shape[1], letter_height)), np.float32), 1.0, 0
         frames.append((origin, along, across, scale, top))
         strips.append(strip)
     posteriors = recogniser.posteriors(strips) if any(wanted) else [None] * len(strips)
@@ -158,7 +173,8 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
             continue
         decoded = ctc_word_context(greedy_decode(probs, recogniser.alphabet), probs, recogniser.alphabet)
         decoded = correct_ctc_line(decoded, probs, recogniser.alphabet, lexicon)
-        cboxes = char_boxes(decoded, strip, scale, top, origin, along, across)
+        cboxes = char_boxes(decoded, strip, scale, top, origin, along, across,
+                            letter_height=4 * recogniser.spread if spread else LETTER_HEIGHT)
         words, current = [], []
         for ch, box, conf in zip(decoded.text, cboxes, decoded.confidence):
             if ch == " ":
@@ -171,3 +187,35 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
             words.append(current)
         out.append(words)
     return out
+
+
+def spread_strip(binary, boxes, angle, height, spread, blank=False):
+    """A line's strip framed by the spread of its ink (:func:`ocr.recognition.line_image.spread_input`).
+
+    Parameters
+    ----------
+    binary : (H, W) array
+        0 = ink, 1 = paper.
+    boxes : (K, 4) array
+        The line's letter boxes.
+    angle : float
+        Skew in degrees.
+    height, spread : int, float
+        The recogniser's strip rows and ink spread.
+    blank : bool
+        Give an empty strip of the line's width (a line left out of a batch).
+
+    Returns
+    -------
+    strip : (height, W) float32 array
+    scale, top : float, int
+        As :func:`~ocr.recognition.line_image.spread_input` gives them.
+    origin, along, across : (2,) arrays
+        The crop's geometry on the page (:func:`line_frame`).
+    """
+    origin, along, across, shape, _ = line_frame(boxes, angle, reach=SPREAD_REACH)
+    ink = sample_crop(binary, origin, along, across, shape)
+    if not blank:
+        return (*spread_input(ink, spread, height), origin, along, across)
+    scale = spread / ink_spread(ink)[1]
+    return np.zeros((height, max(8, int(round(shape[1] * scale)))), np.float32), scale, 0, origin, along, across

@@ -1,4 +1,4 @@
-"""The line recogniser's input, a fixed-height binary ink strip made alike of synthetic and page lines, and its alphabet."""
+"""The line recogniser's input, a fixed-height ink strip made alike of synthetic and page lines, and its alphabets."""
 import numpy as np
 from skimage import transform
 
@@ -7,11 +7,19 @@ from .glyph import CLASSES
 
 PUNCTUATION = ".,-'!?:/+"
 LINE_ALPHABET = " " + CLASSES + PUNCTUATION
-"""Classes 1.. of the line recogniser (class 0 is the CTC blank)."""
+"""Classes 1.. of the capitals' line recogniser (class 0 is the CTC blank)."""
+NOTE_PUNCTUATION = ".,;:!?'\"-+=/()&%#@"
+MIXED_ALPHABET = " " + "abcdefghijklmnopqrstuvwxyz" + CLASSES + NOTE_PUNCTUATION
+"""Classes 1.. of the mixed-case line recogniser: space, a-z, A-Z, 0-9 and the punctuation of notes."""
 LINE_HEIGHT = 32
 LETTER_HEIGHT = 22.0
 LINE_STROKE = 2.5
 FRAME_STEP = 4
+SPREAD_HEIGHT = 48
+"""Rows of a strip framed by the spread of its ink (:func:`spread_input`)."""
+SPREAD = 6.0
+"""Median distance in strip px of a line's ink rows from their median row (:func:`spread_input`): a line of
+capitals is then about 24 px tall, the x-height of mixed-case print about 14-16 px."""
 
 
 def binary_line(mask):
@@ -65,15 +73,77 @@ def line_input(ink, letter_height, stroke=LINE_STROKE):
     return binary_line(strip), scale, y0
 
 
+def ink_spread(ink):
+    """Median row and median absolute row deviation of a line crop's ink pixels: ``(centre, spread)`` in px.
+
+    Both are robust to the odd descender of the line above or speck below,
+    and the spread measures a line of capitals and a line of mixed-case
+    print alike: about a quarter of the capital height.
+    """
+    rows = np.nonzero(np.asarray(ink, bool))[0]
+    if rows.size == 0:
+        return ink.shape[0] / 2, 1.0
+    centre = float(np.median(rows))
+    return centre, max(float(np.median(np.abs(rows - centre))), 0.5)
+
+
+def spread_input(ink, spread=SPREAD, height=SPREAD_HEIGHT, stroke=LINE_STROKE):
+    """A page line's ink to a ``(height, W)`` strip scaled so its ink rows spread ``spread`` px about the middle row.
+
+    Unlike :func:`line_input` it needs no letter height: the crop's own ink
+    sets the scale and the centre (:func:`ink_spread`), so capitals, and
+    lowercase letters with ascenders and descenders, come out at their sizes
+    relative to each other.
+
+    Parameters
+    ----------
+    ink : (h, w) bool array
+        Ink of the (deskewed) line's region, the line somewhere in it, the
+        crop reaching well above and below it.
+    spread : float
+        Median distance of the ink rows from their median row after scaling, px.
+    height : int
+        Strip rows; the ink's median row lands on row ``height // 2``.
+    stroke : float
+        Stroke width in px after scaling.
+
+    Returns
+    -------
+    strip : (height, W) float32 array
+        Strip pixel ``(r, c)`` shows crop pixel ``((r + top) / scale, c / scale)``.
+    scale : float
+        Strip px per crop px.
+    top : int
+        Scaled crop row shown in the strip's first row.
+    """
+    ink = np.asarray(ink, bool)
+    h, w = ink.shape
+    centre, deviation = ink_spread(ink)
+    scale = spread / deviation
+    if ink.any():
+        thick = set_stroke_width(ink, stroke_width(ink), stroke / scale)
+        pad = (thick.shape[0] - h) // 2
+        ink = thick[pad: pad + h, pad: pad + w] if pad > 0 else thick
+    out_h, out_w = max(1, int(round(h * scale))), max(8, int(round(w * scale)))
+    small = transform.resize(ink.astype(np.float32), (out_h, out_w), order=1, anti_aliasing=scale < 1,
+                             preserve_range=True) > 0.5
+    y0 = int(round(centre * scale - height / 2))
+    strip = np.zeros((height, out_w), bool)
+    s1, s2 = max(y0, 0), min(y0 + height, out_h)
+    if s2 > s1:
+        strip[s1 - y0: s2 - y0] = small[s1:s2]
+    return binary_line(strip), scale, y0
+
+
 def pad_strips(strips):
-    """Strips ``(LINE_HEIGHT, W_i)`` to a zero-padded batch ``(N, 1, LINE_HEIGHT, W)`` and frame counts ``(N,)``.
+    """Strips ``(H, W_i)`` (one height) to a zero-padded batch ``(N, 1, H, W)`` and frame counts ``(N,)``.
 
     ``W`` is the widest strip rounded up to a multiple of ``FRAME_STEP``; strip
     ``i`` has ``max(1, W_i // FRAME_STEP)`` output frames.
     """
     width = max(max(s.shape[1] for s in strips), FRAME_STEP)
     width = -(-width // FRAME_STEP) * FRAME_STEP
-    batch = np.zeros((len(strips), 1, LINE_HEIGHT, width), np.float32)
+    batch = np.zeros((len(strips), 1, strips[0].shape[0], width), np.float32)
     for k, s in enumerate(strips):
         batch[k, 0, :, : s.shape[1]] = s
     frames = np.array([max(1, s.shape[1] // FRAME_STEP) for s in strips])

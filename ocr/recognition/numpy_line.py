@@ -11,7 +11,7 @@ import numpy as np
 from nn.activations import log_softmax, sigmoid
 
 from ..errors import ModelFormatError
-from .line_image import LINE_ALPHABET, pad_strips
+from .line_image import LINE_ALPHABET, LINE_HEIGHT, pad_strips
 from .numpy_classifier import conv3x3, folded_conv, max_pool
 from .torch_file import read_torch_file
 
@@ -52,6 +52,11 @@ class NumpyLineRecogniser:
     ----------
     alphabet : str
         Characters of classes 1.. (class 0 is the blank).
+    framing : {'band', 'spread'}
+        How the reader frames a line for it (``ocr.recognition.line_engine``).
+    strip_height : int
+    spread : float or None
+        The strip geometry (``ocr.recognition.line_image``).
     settings, metrics, arch : dict
     """
 
@@ -61,24 +66,26 @@ class NumpyLineRecogniser:
     def __init__(self, state, arch, settings=None, metrics=None):
         self.arch = dict(arch)
         self.alphabet = self.arch.get("alphabet", LINE_ALPHABET)
+        self.framing = self.arch.get("framing", "band")
+        self.strip_height = int(self.arch.get("strip_height", LINE_HEIGHT))
+        self.spread = self.arch.get("spread")
         self.settings, self.metrics = settings or {}, metrics or {}
-        if int(self.arch.get("layers", 1)) != 1:
-            raise ModelFormatError("NumPy line recogniser: only one LSTM layer is supported")
         self.convs = [folded_conv(state, f"features.{4 * k}", f"features.{4 * k + 1}") for k in range(4)]
-        self.lstm = [[np.asarray(state[f"rnn.{name}_l0{suffix}"], np.float32)
-                      for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")] for suffix in ("", "_reverse")]
+        self.lstm = [[[np.asarray(state[f"rnn.{name}_l{layer}{suffix}"], np.float32)
+                       for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")] for suffix in ("", "_reverse")]
+                     for layer in range(int(self.arch.get("layers", 1)))]
         self.head = (np.asarray(state["head.weight"], np.float32), np.asarray(state["head.bias"], np.float32))
 
     def log_posteriors(self, batch):
-        """Per-frame log-probabilities ``(T, N, len(alphabet) + 1)`` of a padded batch ``(N, 1, 32, W)``."""
+        """Per-frame log-probabilities ``(T, N, len(alphabet) + 1)`` of a padded batch ``(N, 1, strip_height, W)``."""
         x = np.transpose(batch, (0, 2, 3, 1))
         for (weight, bias), (rows, cols) in zip(self.convs, self.POOLS):
             x = max_pool(np.maximum(conv3x3(x, weight, bias), 0), rows, cols)
         n, h, t, c = x.shape
         seq = np.ascontiguousarray(x.transpose(2, 0, 3, 1).reshape(t, n, c * h))
-        both = np.concatenate([lstm_direction(seq, *self.lstm[0]), lstm_direction(seq, *self.lstm[1], reverse=True)],
-                              axis=2)
-        return log_softmax(both @ self.head[0].T + self.head[1], axis=2)
+        for forward, backward in self.lstm:
+            seq = np.concatenate([lstm_direction(seq, *forward), lstm_direction(seq, *backward, reverse=True)], axis=2)
+        return log_softmax(seq @ self.head[0].T + self.head[1], axis=2)
 
     def posteriors(self, strips, batch_size=32):
         """Per-frame class probabilities for each strip: list of ``(T_i, len(alphabet) + 1)`` float64 arrays.
