@@ -13,7 +13,7 @@ from .result import PageFailure, PageReading, to_original_pixels
 
 
 class Reader:
-    """Reads pages of hand-printed capitals with one loaded classifier.
+    """Reads pages of handwriting with one loaded classifier and line recognisers.
 
     Parameters
     ----------
@@ -28,11 +28,16 @@ class Reader:
     lexicon : str, os.PathLike, ocr.recognition.lexicon.Lexicon or None
         Word list for correcting unsure words: 'en', 'none', a file of words
         (see :func:`ocr.recognition.lexicon.load_lexicon`) or a loaded lexicon.
-    engine : {'auto', 'glyph', 'line'}
+    engine : {'auto', 'glyph', 'line', 'mixed'}
         See :func:`ocr.page.read_page`.
     recogniser : optional
-        Line recogniser for 'line' and 'auto'; by default the shipped one
-        (``models/line.pt``, read in NumPy), and 'auto' is 'glyph' when it is missing.
+        The capitals' line recogniser for 'line' and 'auto'; by default the
+        shipped one (``ocr/models/line.pt``, read in NumPy), and 'auto' reads
+        capitals as 'glyph' when it is missing.
+    mixed : optional
+        The mixed-case line recogniser for 'mixed' and 'auto'; by default the
+        shipped one (``ocr/models/line_mixed.pt``); 'auto' reads capitals only
+        when it is missing.
     **read_options
         Passed to :func:`ocr.page.read_page` (``params``).
 
@@ -45,7 +50,7 @@ class Reader:
     """
 
     def __init__(self, model="cnn", max_pixels=MAX_PIXELS, pdf_dpi=PDF_DPI, lexicon=DEFAULT_LEXICON,
-                 engine=DEFAULT_ENGINE, recogniser=None, **read_options):
+                 engine=DEFAULT_ENGINE, recogniser=None, mixed=None, **read_options):
         self.classifier = model if hasattr(model, "predict_proba") else load_classifier(model)
         self.max_pixels = max_pixels
         self.pdf_dpi = pdf_dpi
@@ -53,7 +58,10 @@ class Reader:
             lexicon = load_lexicon(lexicon)
         if recogniser is None:
             recogniser = line_recogniser(engine)
-        self.read_options = {**read_options, "lexicon": lexicon, "engine": engine, "recogniser": recogniser}
+        if mixed is None:
+            mixed = line_recogniser(engine, "mixed", role="mixed")
+        self.read_options = {**read_options, "lexicon": lexicon, "engine": engine, "recogniser": recogniser,
+                             "mixed": mixed}
 
     def iter_read(self, source, errors="raise"):
         """Yield a :class:`PageReading` per page of ``source`` as soon as it is read.
@@ -83,33 +91,42 @@ class Reader:
         return list(self.iter_read(source))
 
 
-def line_recogniser(engine=DEFAULT_ENGINE, spec="line"):
-    """The line recogniser an engine reads with, loaded for NumPy inference (no torch).
+SHIPPED_LINE_MODELS = ("line", "mixed")
+"""The shipped line models, each named after the engine that reads with it alone."""
+
+
+def line_recogniser(engine=DEFAULT_ENGINE, spec="line", role="line"):
+    """A line recogniser an engine reads with, loaded for NumPy inference (no torch).
 
     Parameters
     ----------
-    engine : {'auto', 'glyph', 'line'}
+    engine : {'auto', 'glyph', 'line', 'mixed'}
     spec : str or os.PathLike
-        'line' (the shipped model) or a model file.
+        'line' (the shipped capitals' model), 'mixed' (the shipped mixed-case
+        model) or a model file.
+    role : {'line', 'mixed'}
+        What the model is for: the capitals' recogniser (read by 'line' and
+        'auto') or the mixed-case one (read by 'mixed' and 'auto').
 
     Returns
     -------
     ocr.recognition.numpy_line.NumpyLineRecogniser or None
-        None for 'glyph', and for 'auto' when the shipped model is missing
-        ('auto' then reads as 'glyph').
+        None when the engine does not read with this model ('glyph'; 'line'
+        and the mixed model; 'mixed' and the capitals' model), and for 'auto'
+        when the shipped model is missing.
 
     Raises
     ------
     FileNotFoundError
-        The model 'line' needs, or a file named by ``spec``, is missing.
+        The model the engine needs, or a file named by ``spec``, is missing.
     ocr.errors.ModelFormatError
     """
-    if engine == "glyph":
+    if engine not in ("auto", role):
         return None
     try:
         return load_numpy_line_model(resolve_model_path(spec))
     except FileNotFoundError:
-        if engine == "line" or spec != "line":
+        if engine == role or spec not in SHIPPED_LINE_MODELS:
             raise
         return None
 

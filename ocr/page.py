@@ -7,11 +7,11 @@ from .layout.glyphs import Glyphs, classify_glyphs, segment_glyphs
 from .layout.orientation import rotate_boxes, stand_upright
 from .layout.page_layout import lay_out
 from .params import DEFAULT
-from .recognition.engines import DEFAULT_ENGINE, recognise
+from .recognition.engines import DEFAULT_ENGINE, WHOLE_LINE_ENGINES, recognise
 from .result import PageResult
 
 
-def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None):
+def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None, mixed=None):
     """Recognise the writing on a page image.
 
     The page is turned upright first when another quarter turn reads more
@@ -20,20 +20,24 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     Parameters
     ----------
     image : (H, W) or (H, W, C) array
-    classifier : object with ``predict_proba(rows) -> (N, 36)``, or None with ``engine='line'``
+    classifier : object with ``predict_proba(rows) -> (N, 36)``, or None with ``engine='line'`` or ``'mixed'``
         (the page is then read as it stands, without the quarter-turn search)
     params : FrontEndParams, optional
-    engine : {'glyph', 'line', 'auto'}
+    engine : {'glyph', 'line', 'mixed', 'auto'}
         'glyph' cuts letters and classifies each; 'line' reads every line with
-        ``recogniser`` (``ocr.recognition.line_engine``); 'auto' reads every
-        line both ways and keeps the line engine's reading of lines where
-        letters touch, or where it is far more confident
-        (:func:`ocr.recognition.engines.choose_lines`); without a
-        ``recogniser`` it is 'glyph'.
+        ``recogniser`` (``ocr.recognition.line_engine``), 'mixed' with
+        ``mixed``; 'auto' reads every line both ways and keeps the line
+        engine's reading of lines where letters touch, or where it is far more
+        confident (:func:`ocr.recognition.engines.choose_lines`), and the
+        mixed-case recogniser's reading of lines it reads as mixed-case print
+        (:func:`ocr.recognition.engines.is_mixed_case`); without a
+        ``recogniser`` it is 'glyph' for capitals.
     recogniser : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
-        Needed for 'line' and 'auto'.
+        The capitals' line recogniser; needed for 'line'.
     lexicon : ocr.recognition.lexicon.Lexicon, optional
-        Corrects unsure letters-only words (both engines).
+        Corrects unsure letters-only words (every engine).
+    mixed : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
+        The mixed-case line recogniser; needed for 'mixed'.
 
     Returns
     -------
@@ -52,14 +56,15 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     if len(page.found.boxes) == 0:
         return PageResult([], shape, 0.0, 90 * page.turns)
     glyphs = letters_of(page, classifier, engine, params)
-    page_layout = lay_out(glyphs.boxes, page.skew, params, None if engine == "line" else page.found.marks)
-    result = recognise(page, glyphs, page_layout, params, engine, recogniser, lexicon)
+    page_layout = lay_out(glyphs.boxes, page.skew, params,
+                          None if engine in WHOLE_LINE_ENGINES else page.found.marks)
+    result = recognise(page, glyphs, page_layout, params, engine, recogniser, lexicon, mixed)
     return in_input_frame(result, page, shape)
 
 
 def letters_of(page, classifier, engine=DEFAULT_ENGINE, params=DEFAULT):
-    """The upright page's letters as the engine reads them: boxes alone for 'line', else classified and segmented."""
-    if engine == "line":
+    """The upright page's letters as the engine reads them: boxes alone for whole lines, else classified and cut."""
+    if engine in WHOLE_LINE_ENGINES:
         return Glyphs(page.found.boxes)
     glyphs = page.glyphs
     if glyphs is None:

@@ -159,6 +159,12 @@ class FrontEndParams:
         glyph engine cut touching letters, or where its mean log-confidence
         per character beats the glyph engine's by this much (chosen on
         ``make-samples --seed 11`` pages and the dev pages).
+    mixed_share : float
+        ``engine='auto'`` with a mixed-case recogniser keeps its reading of a
+        line when at least this share of the letters it reads are lowercase
+        letters whose capitals look different (``a b d e f g h i j l m n q r t
+        y``; ``c o s u v w x z k p`` are not evidence): a line of block
+        capitals stays with the capitals' engines.
     line_join : float
         A box joins the current text line when its centre is within this many
         line heights of the line's centre.
@@ -247,6 +253,7 @@ class FrontEndParams:
     lone_min_confidence: float = 0.5
     lone_blob_strokes: float = 2.0
     auto_margin: float = 0.5
+    mixed_share: float = 0.25
     line_join: float = 0.5
     line_bend: float = 5.0
     word_gap_ratio: float = 2.0

@@ -111,4 +111,4 @@ def stub_model(monkeypatch):
 
     monkeypatch.setattr(model_files, "load_classifier", fake)
 
-    monkeypatch.setattr(ocr.api, "line_recogniser", lambda *args: None)   # no line model: engine auto reads as glyph
+    monkeypatch.setattr(ocr.api, "line_recogniser", lambda *args, **kwargs: None)   # no line models: auto is glyph

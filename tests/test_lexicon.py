@@ -70,18 +70,18 @@ def test_digit_and_mixed_words_are_never_changed(word):
     assert correct_glyph_word(word, probs, lexicon, CLASSES, margin=100.0) == word
 
 
-def ctc_probs(text, unsure=None):
+def ctc_probs(text, unsure=None, alphabet=LINE_ALPHABET):
     """Posteriors for ``text``: each character 2 frames then a blank; ``unsure = {i: (char, p)}``."""
     rows = []
     for i, ch in enumerate(text):
-        row = np.full(len(LINE_ALPHABET) + 1, 1e-4)
-        row[LINE_ALPHABET.index(ch) + 1] = 0.95
+        row = np.full(len(alphabet) + 1, 1e-4)
+        row[alphabet.index(ch) + 1] = 0.95
         if unsure and i in unsure:
             alt, p = unsure[i]
-            row[LINE_ALPHABET.index(ch) + 1] = 0.5
-            row[LINE_ALPHABET.index(alt) + 1] = p
+            row[alphabet.index(ch) + 1] = 0.5
+            row[alphabet.index(alt) + 1] = p
         rows += [row / row.sum()] * 2
-        blank = np.full(len(LINE_ALPHABET) + 1, 1e-4)
+        blank = np.full(len(alphabet) + 1, 1e-4)
         blank[0] = 0.99
         rows.append(blank / blank.sum())
     return np.array(rows)
@@ -109,6 +109,19 @@ def test_ctc_line_restores_two_touching_letters_read_as_one():
     probs[9] = two / two.sum()
     assert correct_ctc_line(decoded, probs, LINE_ALPHABET, words).text == "7 FIVE BOX"
     assert correct_ctc_line(decoded, probs, LINE_ALPHABET, words, margin=0.5).text == "7 FNE BOX"
+
+
+def test_a_mixed_case_line_is_corrected_word_by_word_keeping_how_each_word_is_written():
+    from ocr.recognition.line_image import MIXED_ALPHABET
+
+    text = 'Hellx hellx HELLX "Hellx, HeLLx cat'
+    unsure = {i: ("o" if ch == "x" else "O", 0.45) for i, ch in enumerate(text) if ch in "xX"}
+    probs = ctc_probs(text, unsure, MIXED_ALPHABET)
+    decoded = greedy_decode(probs, MIXED_ALPHABET)
+    assert decoded.text == text
+    fixed = correct_ctc_line(decoded, probs, MIXED_ALPHABET, WORDS)
+    assert fixed.text == 'Hello hello HELLO "Hello, HeLLx cat'
+    assert len(fixed.confidence) == len(fixed.text) == len(fixed.frames)
 
 
 def test_ctc_confident_word_unchanged():

@@ -18,14 +18,14 @@ from .options import (DATA_DIR_OPTION, FORMAT_OPTION, MODEL_HELP, SEED_OPTION, e
 @click.option("--model", default="cnn", show_default=True, help=MODEL_HELP)
 @engine_options
 @FORMAT_OPTION
-def evaluate_ocr(pages_dir, model, engine, line_model, lexicon, fmt):
+def evaluate_ocr(pages_dir, model, engine, line_model, mixed_model, lexicon, fmt):
     """Score page reading against truth text: CER, WER and line-count match per page."""
     from training.evaluate_pages import evaluate_pages, overall
 
     if not Path(pages_dir).is_dir():
         fail(f"{pages_dir}: no such directory")
     classifier = reader_classifier_or_fail(model)
-    options = read_options_or_fail(engine, line_model, lexicon)
+    options = read_options_or_fail(engine, line_model, lexicon, mixed_model)
     try:
         rows = evaluate_pages(pages_dir, classifier, **options)
     except OCRError as exc:

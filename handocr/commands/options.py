@@ -100,15 +100,18 @@ def engine_options(command):
                            help="Correct unsure letters-only words: 'en' (English list), 'none', or a file of "
                                 "words, one per line.")(command)
     command = click.option("--line-model", default="line", show_default=True,
-                           help="CTC line recogniser: 'line' (shipped) or a model file path.")(command)
+                           help="Capitals' CTC line recogniser: 'line' (shipped) or a model file path.")(command)
+    command = click.option("--mixed-model", default="mixed", show_default=True,
+                           help="Mixed-case CTC line recogniser: 'mixed' (shipped) or a model file path.")(command)
     return click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE,
                         show_default=True,
-                        help="glyph: cut and classify letters; line: read whole lines with the CTC recogniser "
-                             "(better where letters touch); auto: read each line both ways and keep the more "
-                             "confident reading (glyph when no line model is found). See models/README.md.")(command)
+                        help="glyph: cut and classify capitals and digits; line: read whole lines of capitals with "
+                             "the CTC recogniser (better where letters touch); mixed: read whole lines of mixed-case "
+                             "print; auto: read each line every way and keep the best reading (lowercase, capitals "
+                             "and digits). See ocr/models/README.md.")(command)
 
 
-def read_options_or_fail(engine, line_model, lexicon):
+def read_options_or_fail(engine, line_model, lexicon, mixed_model="mixed"):
     """``read_page`` keyword arguments for the engine options, or exit 1 with one line."""
     from ocr.api import line_recogniser
     from ocr.errors import ModelFormatError
@@ -120,9 +123,12 @@ def read_options_or_fail(engine, line_model, lexicon):
         fail(first_line(exc))
     try:
         recogniser = line_recogniser(engine, line_model)
+        mixed = line_recogniser(engine, mixed_model, role="mixed")
     except (FileNotFoundError, ModelFormatError, OSError, ValueError) as exc:
         fail(first_line(exc))
-    return {"engine": engine if recogniser is not None else "glyph", "recogniser": recogniser, "lexicon": words}
+    if engine == "auto" and recogniser is None and mixed is None:
+        engine = "glyph"
+    return {"engine": engine, "recogniser": recogniser, "mixed": mixed, "lexicon": words}
 
 
 def torch_line_model_or_fail(spec):

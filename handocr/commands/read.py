@@ -59,7 +59,7 @@ def suffixed(path, stem_suffix, several):
 @engine_options
 @PROGRESS_OPTION
 def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, jobs, scheduler, engine,
-         line_model, lexicon, progress):
+         line_model, mixed_model, lexicon, progress):
     """Read the handwritten block capitals on IMAGE files, PDFs, folders, or - (stdin)."""
     from threadpoolctl import threadpool_limits
     from tqdm import tqdm
@@ -92,7 +92,7 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
         except OSError as exc:
             fail(f"--output-dir {output_dir}: cannot create ({first_line(exc)})")
     reader = Reader(reader_classifier_or_fail(model),
-                    **read_options_or_fail(engine, line_model, lexicon))
+                    **read_options_or_fail(engine, line_model, lexicon, mixed_model))
     try:
         batch = read_in_order(sources, reader, jobs=jobs or 1, scheduler=scheduler,
                               keep_image=bool(overlay_path) or fmt == "pdf", keep_crops=bool(crops_path))

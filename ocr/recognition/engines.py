@@ -17,11 +17,16 @@ from .lexicon import correct_glyph_words, is_common, is_uncommon
 from .line_engine import read_lines
 from .lone import drop_lone_guesses
 
-ENGINES = ("glyph", "line", "auto")
+ENGINES = ("glyph", "line", "mixed", "auto")
 DEFAULT_ENGINE = "auto"
+WHOLE_LINE_ENGINES = ("line", "mixed")
+"""Engines that read lines whole, without classifying letters."""
+DISTINCT_LOWERCASE = "abdefghijlmnqrty"
+"""Lowercase letters whose capitals look different: a mixed-case reading holding them is evidence of mixed case."""
 
 
-def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None):
+def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None,
+              mixed=None):
     """Read the lines of an upright, laid-out page.
 
     Parameters
@@ -31,11 +36,14 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
         Classified, except for ``engine='line'``.
     page_layout : ocr.layout.page_layout.PageLayout
     params : FrontEndParams
-    engine : {'glyph', 'line', 'auto'}
+    engine : {'glyph', 'line', 'mixed', 'auto'}
         See :func:`ocr.page.read_page`.
     recogniser : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
-        Needed for 'line' and 'auto' ('auto' without it is 'glyph').
+        The capitals' line recogniser, needed for 'line' ('auto' without it reads capitals as 'glyph').
     lexicon : ocr.recognition.lexicon.Lexicon, optional
+    mixed : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
+        The mixed-case line recogniser, needed for 'mixed'; 'auto' keeps its reading of the lines it reads
+        as mixed-case print (:func:`is_mixed_case`).
 
     Returns
     -------
@@ -43,8 +51,9 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
         On the upright working copy; ``crops`` and ``crop_labels`` in reading order (glyph readings).
     """
     binary, skew, structure = page.found.binary, page.skew, page_layout.lines
-    if engine == "line":
-        return PageResult(line_engine_lines(binary, glyphs.boxes, structure, skew, recogniser, lexicon),
+    if engine in WHOLE_LINE_ENGINES:
+        reader = recogniser if engine == "line" else mixed
+        return PageResult(line_engine_lines(binary, glyphs.boxes, structure, skew, reader, lexicon),
                           binary.shape, skew)
     lines, labels, conf = glyph_engine_lines(glyphs, page_layout, skew, lexicon, params)
     if engine == "auto" and recogniser is not None:
@@ -57,6 +66,9 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
         kept = choose_lines(lines, other, params.auto_margin, cut)
         unkept = [by_line if k is by_glyph else by_glyph for k, by_glyph, by_line in zip(kept, lines, other)]
         lines = prefer_common_words(kept, unkept, lexicon)
+    if engine == "auto" and mixed is not None:
+        by_mixed = line_engine_lines(binary, glyphs.boxes, structure, skew, mixed, lexicon, keep_empty=True)
+        lines = [other if is_mixed_case(other, params.mixed_share) else line for line, other in zip(lines, by_mixed)]
     lines = drop_lone_guesses(lines, structure, conf, page.found.ink, glyphs.boxes, page.found.stroke, params)
     order = [i for line in structure for word in line for i in word]
     return PageResult(lines, binary.shape, skew, 0, glyphs.rows[order], [labels[i] for i in order])
@@ -98,6 +110,18 @@ def line_engine_lines(binary, boxes, structure, skew, recogniser, lexicon, keep_
     lines = [Line([Word([Char(box, label, round(conf, 4)) for box, label, conf in word]) for word in words])
              for words in read_lines(binary, boxes, structure, skew, recogniser, lexicon, wanted)]
     return lines if keep_empty else [line for line in lines if line.words]
+
+
+def is_mixed_case(line, share=DEFAULT.mixed_share):
+    """Does a mixed-case recogniser's reading of a line say it is mixed-case print?
+
+    At least ``share`` of its letters (and at least one) are lowercase
+    letters whose capitals look different (:data:`DISTINCT_LOWERCASE`): a
+    line of block capitals read with a stray ``e`` is not mixed-case.
+    """
+    letters = [c for c in line.text if c.isalpha()]
+    distinct = sum(c in DISTINCT_LOWERCASE for c in letters)
+    return distinct >= max(1.0, share * len(letters))
 
 
 def line_confidence(line):

@@ -204,11 +204,40 @@ def correct_glyph_word(labels, probs, lexicon, classes, unsure=UNSURE, margin=MA
     return _choose(labels, conf, score, lexicon, unsure, margin, min_length)
 
 
+def is_cased(alphabet):
+    """Does a recogniser's alphabet hold lowercase letters (a mixed-case recogniser)?"""
+    return any(c.islower() for c in alphabet)
+
+
+def case_of(word):
+    """``'upper'``, ``'lower'`` or ``'title'`` (``Word``): how a letters-only word is written; None otherwise."""
+    if word.isupper():
+        return "upper"
+    if word.islower():
+        return "lower"
+    if word[:1].isupper() and word[1:].islower():
+        return "title"
+    return None
+
+
+def in_case(word, case):
+    """An upper-case lexicon ``word`` written in ``case`` (:func:`case_of`)."""
+    return {"upper": word, "lower": word.lower(), "title": word[:1] + word[1:].lower()}[case]
+
+
+CAPITALS_WORD = re.compile(r"()([A-Z]+)([.,!?:]*)")
+CASED_WORD = re.compile(r"([\"'(]*)([A-Za-z]+)([.,;:!?'\")]*)")
+
+
 def correct_ctc_line(decoded, probs, alphabet, lexicon, unsure=UNSURE, margin=MARGIN, min_length=MIN_LENGTH):
     """Lexicon correction of a CTC-decoded line, word by word.
 
     Each word is scored with the CTC forward probability over its own frames
     (from just after the previous character's run to just before the next one's).
+    With a mixed-case ``alphabet`` (:func:`is_cased`) a word keeps how it was
+    written (``upper``, ``lower`` or ``title``: a capitalised word stays
+    capitalised, :func:`case_of`) and may have quotes or a bracket before it;
+    a word of any other casing is left as read.
 
     Parameters
     ----------
@@ -227,22 +256,35 @@ def correct_ctc_line(decoded, probs, alphabet, lexicon, unsure=UNSURE, margin=MA
     """
     if lexicon is None or not decoded.text:
         return decoded
+    pattern = CASED_WORD if is_cased(alphabet) else CAPITALS_WORD
     text, conf, frames = decoded.text, decoded.confidence, decoded.frames
     out_text, out_conf, out_frames = [], [], []
     pos = 0
     for match in re.finditer(r"[^ ]+", text):
-        a, b = match.span()
-        out_text.append(text[pos:a])
-        out_conf.extend(conf[pos:a])
-        out_frames.extend(frames[pos:a])
-        token = text[a:b]
-        core = m.group(1) if (m := re.fullmatch(r"([A-Z]+)([.,!?:]*)", token)) else ""
+        a0, b = match.span()
+        out_text.append(text[pos:a0])
+        out_conf.extend(conf[pos:a0])
+        out_frames.extend(frames[pos:a0])
+        token = text[a0:b]
+        m = pattern.fullmatch(token)
+        lead, core = (m.group(1), m.group(2)) if m else ("", "")
+        case = case_of(core) if core else None
+        if case is None:
+            lead, core = "", ""
+        a = a0 + len(lead)
+        out_text.append(lead)
+        out_conf.extend(conf[a0:a])
+        out_frames.extend(frames[a0:a])
         c_end = a + len(core)
         start = frames[a - 1, 1] + 1 if a > 0 else 0
         stop = frames[c_end, 0] if c_end < len(text) else len(probs)
         segment = probs[start:stop]
-        replacement = _choose(core, conf[a:c_end], lambda w: label_log_prob(segment, encode(w, alphabet)),
-                              lexicon, unsure, margin, min_length) if core else core
+        replacement = core
+        if core:
+            chosen = _choose(core.upper(), conf[a:c_end],
+                             lambda w: label_log_prob(segment, encode(in_case(w, case), alphabet)),
+                             lexicon, unsure, margin, min_length)
+            replacement = core if chosen == core.upper() else in_case(chosen, case)
         if replacement != core:
             n = len(replacement)
             edges = np.linspace(frames[a, 0], frames[c_end - 1, 1] + 1, n + 1)
@@ -252,7 +294,7 @@ def correct_ctc_line(decoded, probs, alphabet, lexicon, unsure=UNSURE, margin=MA
         else:
             out_frames.extend(frames[a:c_end])
             out_conf.extend(conf[a:c_end])
-        out_text.append(replacement + token[len(core):])
+        out_text.append(replacement + token[len(lead) + len(core):])
         out_conf.extend(conf[c_end:b])
         out_frames.extend(frames[c_end:b])
         pos = b

@@ -3,7 +3,7 @@
 A line's ink is sampled from the binary page along the skew direction (so the
 line comes out level), scaled to the recogniser's strip (see
 :mod:`ocr.recognition.line_image`), decoded greedily, each word made all letters or
-all digits (:func:`ocr.recognition.classify.ctc_word_context`), optionally corrected with a
+all digits (:func:`ocr.recognition.classify.ctc_word_context`; capitals' models), optionally corrected with a
 lexicon, and every character gets a confidence and an approximate page box
 from the frames the CTC alignment emitted it on.
 """
@@ -13,7 +13,7 @@ from scipy import ndimage as ndi
 from ..layout.lines import box_centres
 from .classify import ctc_word_context
 from .ctc import greedy_decode
-from .lexicon import correct_ctc_line
+from .lexicon import correct_ctc_line, is_cased
 from .line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, ink_spread, line_input, spread_input, strip_width
 
 CROP_MARGIN = 0.4
@@ -171,7 +171,9 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
         if not want:
             out.append([])
             continue
-        decoded = ctc_word_context(greedy_decode(probs, recogniser.alphabet), probs, recogniser.alphabet)
+        decoded = greedy_decode(probs, recogniser.alphabet)
+        if not is_cased(recogniser.alphabet):
+            decoded = ctc_word_context(decoded, probs, recogniser.alphabet)
         decoded = correct_ctc_line(decoded, probs, recogniser.alphabet, lexicon)
         cboxes = char_boxes(decoded, strip, scale, top, origin, along, across,
                             letter_height=4 * recogniser.spread if spread else LETTER_HEIGHT)

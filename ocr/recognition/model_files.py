@@ -13,6 +13,7 @@ SHIPPED = {
     "torch-mlp": MODELS_DIR / "torch_mlp.pt",
     "autoencoder": MODELS_DIR / "autoencoder.npz",
     "line": MODELS_DIR / "line.pt",
+    "mixed": MODELS_DIR / "line_mixed.pt",
 }
 
 
