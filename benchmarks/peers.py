@@ -40,7 +40,6 @@ Example::
         ../shared/data/pages-real -o peers.md --json peers.json
 """
 import argparse
-import csv
 import importlib
 import json
 import shutil
@@ -54,127 +53,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from training.metrics import edit_distance  # noqa: E402
+from training.evaluate_pages import NO_GROUP, load_folder, page_pairs, page_score, pooled, squeeze  # noqa: E402,F401
 
-PAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
-SOURCES = "sources.tsv"
-NO_GROUP = "(none)"
 TESSERACT_PSM = 4
 clock = time.perf_counter
 """Wall clock of every timing (a test may replace it)."""
-
-
-# ---------------------------------------------------------------- scoring
-
-def squeeze(text, case_sensitive=True):
-    """``text`` without any whitespace, lower-cased unless ``case_sensitive``.
-
-    Parameters
-    ----------
-    text : str
-    case_sensitive : bool
-
-    Returns
-    -------
-    str
-    """
-    text = "".join(text.split())
-    return text if case_sensitive else text.lower()
-
-
-def page_score(predicted, truth):
-    """Edit counts and CERs of one page, case-insensitive (``ci``) and case-sensitive (``cs``).
-
-    Parameters
-    ----------
-    predicted, truth : str
-        Page texts; whitespace (spaces, line breaks) is ignored.
-
-    Returns
-    -------
-    dict
-        ``chars`` (truth characters without whitespace), ``edits_ci``, ``edits_cs``, ``cer_ci``, ``cer_cs``
-        (edits over ``max(chars, 1)``).
-    """
-    chars = len(squeeze(truth))
-    score = {"chars": chars}
-    for tag, case_sensitive in (("ci", False), ("cs", True)):
-        edits = edit_distance(squeeze(predicted, case_sensitive), squeeze(truth, case_sensitive))
-        score[f"edits_{tag}"] = edits
-        score[f"cer_{tag}"] = edits / max(chars, 1)
-    return score
-
-
-def pooled(scores):
-    """CERs pooled over all characters of ``scores`` (total edits over total truth characters).
-
-    Parameters
-    ----------
-    scores : list of dict
-        :func:`page_score` results, each may hold ``seconds``.
-
-    Returns
-    -------
-    dict
-        ``pages``, ``chars``, ``edits_ci``, ``edits_cs``, ``cer_ci``, ``cer_cs`` and ``seconds_mean`` /
-        ``seconds_median`` per page (None without timings).
-    """
-    chars = sum(s["chars"] for s in scores)
-    out = {"pages": len(scores), "chars": chars}
-    for tag in ("ci", "cs"):
-        out[f"edits_{tag}"] = sum(s[f"edits_{tag}"] for s in scores)
-        out[f"cer_{tag}"] = out[f"edits_{tag}"] / max(chars, 1)
-    seconds = [s["seconds"] for s in scores if s.get("seconds") is not None]
-    out["seconds_mean"] = statistics.fmean(seconds) if seconds else None
-    out["seconds_median"] = statistics.median(seconds) if seconds else None
-    return out
-
-
-# ---------------------------------------------------------------- pages
-
-def page_pairs(folder):
-    """``(image, truth)`` paths of every ``NAME.jpg|jpeg|png`` in ``folder`` with ``NAME.txt`` beside it, sorted."""
-    folder = Path(folder)
-    return [(p, p.with_suffix(".txt")) for p in sorted(folder.iterdir())
-            if p.suffix.lower() in PAGE_SUFFIXES and p.with_suffix(".txt").is_file()]
-
-
-def read_sources(folder):
-    """Rows of ``folder/sources.tsv`` by file name (``{}`` when there is none).
-
-    Parameters
-    ----------
-    folder : path-like
-
-    Returns
-    -------
-    dict of str to dict
-        Each row's columns (``category``, ``repo``, ...) keyed by its ``file``.
-    """
-    path = Path(folder) / SOURCES
-    if not path.is_file():
-        return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
-
-
-def load_folder(folder):
-    """The pages of ``folder`` with their truth and their ``sources.tsv`` groups.
-
-    Returns
-    -------
-    list of dict
-        ``page`` (file name), ``path``, ``truth``, ``category`` and ``repo`` (None without a ``sources.tsv``,
-        ``'(none)'`` for a page missing from it).
-    """
-    sources = read_sources(folder)
-    pages = []
-    for image, truth in page_pairs(folder):
-        row = sources.get(image.name, {}) if sources else None
-        pages.append({"page": image.name, "path": str(image), "truth": truth.read_text(encoding="utf-8").strip("\n"),
-                      "category": None if row is None else row.get("category") or NO_GROUP,
-                      "repo": None if row is None else row.get("repo") or NO_GROUP})
-    return pages
 
 
 # ---------------------------------------------------------------- engines

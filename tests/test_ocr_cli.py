@@ -95,6 +95,25 @@ def test_evaluate_ocr_with_stub(stub_model, tmp_path):
     assert res.exit_code == 1
 
 
+def test_evaluate_ocr_reports_case_ignored_and_kept_per_category_and_source(stub_model, tmp_path):
+    for name, truth in (("a", "EEE"), ("b", "Eee"), ("c", "eE")):
+        write_png(tmp_path / f"{name}.png", text_page([["THE"]]))
+        (tmp_path / f"{name}.txt").write_text(truth + "\n")
+    (tmp_path / "sources.tsv").write_text("file\trepo\tcategory\na.png\tone\tCAPS\nb.png\ttwo\tMIXED\n"
+                                          "c.png\ttwo\tMIXED\n")
+    res = CliRunner().invoke(evaluate_ocr, ["--pages", str(tmp_path), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert [(r["page"], r["cer"], r["cer_cased"]) for r in out["pages"]] == [
+        ("a.png", 0.0, 0.0), ("b.png", 0.0, 2 / 3), ("c.png", 0.5, 1.0)]
+    assert out["categories"]["CAPS"]["cer_cased"] == 0.0
+    assert out["categories"]["MIXED"]["cer"] == pytest.approx(1 / 5) and out["categories"]["MIXED"]["pages"] == 2
+    assert out["categories"]["MIXED"]["cer_cased"] == pytest.approx(4 / 5)
+    assert set(out["sources"]) == {"one", "two"} and out["overall"]["cer_cased"] == pytest.approx(4 / 8)
+    text = CliRunner().invoke(evaluate_ocr, ["--pages", str(tmp_path)]).stdout
+    assert "(category)" in text and "(source)" in text and "cased" in text.splitlines()[0]
+
+
 def test_load_image_errors(tmp_path):
     with pytest.raises(ImageError, match="no such file"):
         load_image(tmp_path / "missing.png")

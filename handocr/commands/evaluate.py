@@ -19,8 +19,11 @@ from .options import (DATA_DIR_OPTION, FORMAT_OPTION, MODEL_HELP, SEED_OPTION, e
 @engine_options
 @FORMAT_OPTION
 def evaluate_ocr(pages_dir, model, engine, line_model, mixed_model, lexicon, fmt):
-    """Score page reading against truth text: CER, WER and line-count match per page."""
-    from training.evaluate_pages import evaluate_pages, overall
+    """Score page reading against truth: CER with case ignored and kept, WER, line counts; per page, category, source.
+
+    Categories and sources come from the folder's sources.tsv (columns file, repo, category) when it has one.
+    """
+    from training.evaluate_pages import evaluate_pages, overall, overall_by
 
     if not Path(pages_dir).is_dir():
         fail(f"{pages_dir}: no such directory")
@@ -33,16 +36,24 @@ def evaluate_ocr(pages_dir, model, engine, line_model, mixed_model, lexicon, fmt
     if not rows:
         fail(f"{pages_dir}: no NAME.jpg|png pages with NAME.txt truth")
     total = overall(rows)
+    groups = {key: overall_by(rows, key) for key in ("category", "repo")}
     if fmt == "json":
-        keep = ("page", "cer", "wer", "lines", "truth_lines", "lines_match", "chars", "text", "seconds")
-        click.echo(json.dumps({"pages": [{k: r[k] for k in keep} for r in rows], "overall": total}))
+        keep = ("page", "category", "repo", "cer", "cer_cased", "wer", "lines", "truth_lines", "lines_match", "chars",
+                "text", "seconds")
+        click.echo(json.dumps({"pages": [{k: r[k] for k in keep} for r in rows], "overall": total,
+                               "categories": groups["category"], "sources": groups["repo"]}))
         return
-    width = max(len("page"), max(len(r["page"]) for r in rows))
-    click.echo(f"{'page':<{width}}  {'CER':>6}  {'WER':>6}  lines")
+    width = max(len("page"), max(len(r["page"]) for r in rows), *(len(g) for g in groups["repo"]))
+    click.echo(f"{'page':<{width}}  {'CER':>6}  {'cased':>6}  {'WER':>6}  lines")
     for r in rows:
         mark = "ok" if r["lines_match"] else "MISMATCH"
-        click.echo(f"{r['page']:<{width}}  {r['cer']:6.1%}  {r['wer']:6.1%}  {r['lines']}/{r['truth_lines']} {mark}")
-    click.echo(f"{'overall':<{width}}  {total['cer']:6.1%}  {total['wer']:6.1%}  "
+        click.echo(f"{r['page']:<{width}}  {r['cer']:6.1%}  {r['cer_cased']:6.1%}  {r['wer']:6.1%}  "
+                   f"{r['lines']}/{r['truth_lines']} {mark}")
+    for key, title in (("category", "category"), ("repo", "source")):
+        for name, t in groups[key].items():
+            click.echo(f"{name:<{width}}  {t['cer']:6.1%}  {t['cer_cased']:6.1%}  {t['wer']:6.1%}  "
+                       f"{t['lines_match']}/{t['pages']} pages match ({title})")
+    click.echo(f"{'overall':<{width}}  {total['cer']:6.1%}  {total['cer_cased']:6.1%}  {total['wer']:6.1%}  "
                f"{total['lines_match']}/{total['pages']} pages match")
 
 
