@@ -206,7 +206,8 @@ def evaluate_line_set(recogniser, strips, texts, lexicon=None, **lexicon_options
     Returns
     -------
     dict
-        ``lines``, ``cer`` (greedy), ``cer_lexicon`` (greedy then ``lexicon``, equal to ``cer``
+        ``lines``, ``cer`` (greedy, case kept), ``cer_uncased`` (the same, case ignored),
+        ``cer_lexicon`` (greedy then ``lexicon``, equal to ``cer``
         without one), ``words_changed``, ``changes_right`` and ``changes_wrong`` (changed words
         that now match / no longer match the truth), ``digit_words_changed`` (always 0: words
         holding a digit are never touched) and ``seconds_per_line`` (posteriors and decoding).
@@ -232,6 +233,7 @@ def evaluate_line_set(recogniser, strips, texts, lexicon=None, **lexicon_options
                     right += y == t[k]
                     wrong += x == t[k]
     return {"lines": len(texts), "cer": line_cer([d.text for d in plain], texts),
+            "cer_uncased": line_cer([d.text.lower() for d in plain], [t.lower() for t in texts]),
             "cer_lexicon": line_cer([d.text for d in fixed], texts), "words_changed": changed,
             "changes_right": right, "changes_wrong": wrong, "digit_words_changed": digits,
             "seconds_per_line": seconds / max(len(texts), 1)}

@@ -58,7 +58,12 @@ def evaluate_ocr(pages_dir, model, engine, line_model, mixed_model, lexicon, fmt
 
 
 @click.command("evaluate-lines")
-@click.option("--line-model", default="line", show_default=True, help="'line' (shipped) or a model file path.")
+@click.option("--line-model", default=None,
+              help="'line' (shipped capitals' model, the default), 'mixed' (shipped mixed-case model, the default with "
+                   "--line-set) or a model file path.")
+@click.option("--line-set", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Score on this mixed-case line set (`train line-set --split test`: held-out typefaces and pool "
+                   "glyphs) instead of capitals composed from NIST36 glyphs.")
 @click.option("--split", type=click.Choice(["test", "valid"]), default="test", show_default=True,
               help="NIST36 split whose glyphs compose the lines.")
 @click.option("--lines", "n_lines", default=500, show_default=True, type=click.IntRange(1))
@@ -68,16 +73,31 @@ def evaluate_ocr(pages_dir, model, engine, line_model, mixed_model, lexicon, fmt
 @DATA_DIR_OPTION
 @SEED_OPTION
 @FORMAT_OPTION
-def evaluate_lines_cmd(line_model, split, n_lines, spacing, lexicon, data_dir, seed, fmt):
-    """Line CER of the CTC recogniser on synthetic lines of NIST36 glyphs, without and with the lexicon."""
+def evaluate_lines_cmd(line_model, line_set, split, n_lines, spacing, lexicon, data_dir, seed, fmt):
+    """Line CER of a CTC recogniser on synthetic lines, without and with the lexicon.
+
+    Capitals composed from NIST36 glyphs, or, with --line-set, a mixed-case line set (CER with case kept; the
+    case-ignored CER beside it).
+    """
     from training.evaluate_pages import evaluate_line_set
     from training.line_synth import fixed_line_set
+    from training.mixed_lines import load_line_set
 
-    options = read_options_or_fail("line", line_model, lexicon)
-    strips, texts = load_data_or_fail(fixed_line_set, split, data_dir, n_lines, seed + 1234, spacing)
-    result = evaluate_line_set(options["recogniser"], strips, texts, options["lexicon"])
-    result.update(split=split, spacing=spacing or "mix", lexicon=lexicon)
-    emit(result, fmt, [f"{n_lines} {spacing or 'mixed-spacing'} lines from {split} glyphs: CER {result['cer']:.4f}, "
+    if line_set:
+        engine, spec = "mixed", line_model or "mixed"
+        options = read_options_or_fail(engine, "line", lexicon, spec)
+        strips, texts, _ = load_data_or_fail(load_line_set, line_set)
+        strips, texts = strips[:n_lines], texts[:n_lines]
+        what = f"{len(texts)} mixed-case lines of {line_set}"
+    else:
+        engine = "line"
+        options = read_options_or_fail(engine, line_model or "line", lexicon)
+        strips, texts = load_data_or_fail(fixed_line_set, split, data_dir, n_lines, seed + 1234, spacing)
+        what = f"{n_lines} {spacing or 'mixed-spacing'} lines from {split} glyphs"
+    recogniser = options["mixed" if line_set else "recogniser"]
+    result = evaluate_line_set(recogniser, strips, texts, options["lexicon"])
+    result.update(split=split, spacing=spacing or "mix", lexicon=lexicon, line_set=line_set)
+    emit(result, fmt, [f"{what}: CER {result['cer']:.4f} (case ignored {result['cer_uncased']:.4f}), "
                        f"with lexicon {lexicon} {result['cer_lexicon']:.4f}",
                        f"lexicon changed {result['words_changed']} words ({result['changes_right']} right, "
                        f"{result['changes_wrong']} wrong, {result['digit_words_changed']} with digits); "
