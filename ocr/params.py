@@ -168,6 +168,17 @@ class FrontEndParams:
     line_join : float
         A box joins the current text line when its centre is within this many
         line heights of the line's centre.
+    stray_max_boxes : int
+        A line of at most this many boxes that lies within another line's
+        rows and between its first and last letters is put into it (a
+        descender of mixed-case print starting a line of its own,
+        :func:`ocr.layout.lines.absorb_strays`).
+    stray_overlap : float
+        ... when at least this share of its height lies within the other line's rows,
+    stray_min_height : float
+        ... and its boxes are at least this many of that line's median box
+        heights tall (a descender letter is 1.2-1.6 x-heights tall; a big
+        comma hanging from its line is under 0.75 of its height).
     line_bend : float
         A line's centre follows the line's own slope, up to this many degrees
         off the page's skew (handwritten lines drift: 1.2 degrees between two
@@ -256,6 +267,9 @@ class FrontEndParams:
     mixed_share: float = 0.25
     line_join: float = 0.5
     line_bend: float = 5.0
+    stray_max_boxes: int = 2
+    stray_overlap: float = 0.4
+    stray_min_height: float = 0.8
     word_gap_ratio: float = 2.0
     word_gap_floor: float = 0.5
     word_gap_fallback: float = 1.0

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from ocr.layout.lines import estimate_skew, group_lines, layout, split_words
+from ocr.params import DEFAULT
 
 
 def grid_boxes(words_per_line, h=40, w=28, letter_gap=8, word_gap=50, line_step=80, angle=0.0,
@@ -97,3 +98,28 @@ def test_a_line_drifting_off_the_page_skew_stays_one_line():
     boxes = np.array(first + second)
     assert group_lines(boxes, angle=0.0) == [list(range(13)), list(range(13, 26))]
     assert len(group_lines(boxes, angle=0.0, bend=0.0)) > 2
+
+
+def test_a_descender_that_starts_a_line_of_its_own_is_put_back_into_its_line():
+    from ocr.layout.lines import absorb_strays, group_lines, layout
+
+    # "please" in mixed case: x-height letters 20 px tall on a baseline at 100, a tall l, and a p reaching 14 px lower
+    boxes = np.array([[80, 0, 114, 14],                                   # p: x-height body and descender
+                      [66, 18, 100, 22], [80, 26, 100, 40], [80, 44, 100, 58], [80, 62, 100, 76], [80, 80, 100, 94]])
+    lines = group_lines(boxes, 0.0, join=0.3)
+    assert len(lines) == 2                                                  # the p's centre is too low to join
+    assert absorb_strays(boxes, lines, 0.0) == [[0, 1, 2, 3, 4, 5]]
+    assert absorb_strays(boxes, lines, 0.0, max_boxes=0) == lines
+    assert absorb_strays(boxes, lines, 0.0, overlap=0.99) == lines          # 20 of its 34 rows are in the line's
+    assert absorb_strays(boxes, lines, 0.0, min_height=2.0) == lines
+    assert sum(map(len, layout(boxes, 0.0, DEFAULT.with_(line_join=0.3)))) == 1
+
+
+def test_a_short_line_beside_another_line_or_outside_its_letters_stays_a_line():
+    from ocr.layout.lines import absorb_strays
+
+    line = [[80, 20 * k, 100, 20 * k + 14] for k in range(5)]
+    below = np.array(line + [[130, 30, 150, 44]])                          # a letter on the next line
+    assert absorb_strays(below, [[0, 1, 2, 3, 4], [5]], 0.0) == [[0, 1, 2, 3, 4], [5]]
+    after = np.array(line + [[84, 120, 118, 134]])                          # level with the line, past its end
+    assert absorb_strays(after, [[0, 1, 2, 3, 4], [5]], 0.0) == [[0, 1, 2, 3, 4], [5]]

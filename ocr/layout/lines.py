@@ -196,17 +196,84 @@ def line_thresholds(boxes, lines, params=DEFAULT):
     return [word_gap_threshold(g, fallback=page, **options) if len(g) >= 4 else page for g in gaps]
 
 
+def absorb_strays(boxes, lines, angle=0.0, max_boxes=DEFAULT.stray_max_boxes, overlap=DEFAULT.stray_overlap,
+                  min_height=DEFAULT.stray_min_height):
+    """Lines of a few boxes that stand inside another line's band and extent, put back into that line.
+
+    A descender (``g p q y j``) or a tall capital of mixed-case print sits
+    lower or higher than its neighbours' centres and may start a line of its
+    own; it still lies across its line's rows, and between its line's first
+    and last letters or within a letter height of them. Separate lines of
+    writing never do.
+
+    Parameters
+    ----------
+    boxes : (K, 4) array
+    lines : list of lists of int
+        Box indices, lines top to bottom, boxes left to right (:func:`group_lines`).
+    angle : float
+        Skew in degrees.
+    max_boxes : int
+        Only lines of at most this many boxes are put into another.
+    overlap : float
+        Share of such a line's height that must lie within the other line's rows.
+    min_height : float
+        Its boxes are at least this many of the other line's median box
+        heights tall (a letter; a big comma hanging from its line is not,
+        :func:`ocr.layout.punctuation.hanging_marks`).
+
+    Returns
+    -------
+    list of lists of int
+    """
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    if len(lines) < 2:
+        return lines
+    t = np.deg2rad(angle)
+    centres = box_centres(boxes)
+    across = centres[:, 0] * np.cos(t) - centres[:, 1] * np.sin(t)
+    along = centres[:, 0] * np.sin(t) + centres[:, 1] * np.cos(t)
+    half_h, half_w = (boxes[:, 2] - boxes[:, 0]) / 2, (boxes[:, 3] - boxes[:, 1]) / 2
+    lines = [list(m) for m in lines]
+    for k in sorted(range(len(lines)), key=lambda k: len(lines[k])):
+        stray = lines[k]
+        if not stray or len(stray) > max_boxes:
+            continue
+        top, bottom = np.min(across[stray] - half_h[stray]), np.max(across[stray] + half_h[stray])
+        best, best_share = None, overlap
+        for j, other in enumerate(lines):
+            if j == k or len(other) <= len(stray) or np.min(half_h[stray]) < min_height * np.median(half_h[other]):
+                continue
+            reach = 2 * np.median(half_h[other])
+            left, right = np.min(along[other] - half_w[other]) - reach, np.max(along[other] + half_w[other]) + reach
+            if not np.all((along[stray] > left) & (along[stray] < right)):
+                continue
+            rows = (min(bottom, np.max(across[other] + half_h[other])) - max(top, np.min(across[other] - half_h[other])))
+            share = rows / max(bottom - top, 1e-6)
+            if share >= best_share:
+                best, best_share = j, share
+        if best is not None:
+            lines[best] = sorted(lines[best] + stray, key=lambda i: along[i])
+            lines[k] = []
+    return [m for m in lines if m]
+
+
 def layout(boxes, angle=None, params=DEFAULT):
     """Lines of words of box indices.
 
-    Each line's word spaces are found from its own gaps (see
-    ``line_thresholds``), so tight and loose lines on one page both split.
+    Lines are grouped (:func:`group_lines`), a stray descender's line put
+    back into its own (:func:`absorb_strays`), and each line's word spaces
+    are found from its own gaps (see ``line_thresholds``), so tight and loose
+    lines on one page both split.
 
     Returns
     -------
     lines : list of list of list of int
         ``lines[i][j]`` are the box indices of word ``j`` on line ``i``.
     """
+    if angle is None:
+        angle = estimate_skew(boxes, params.max_tilt)
     lines = group_lines(boxes, angle, params.line_join, params.line_bend)
+    lines = absorb_strays(boxes, lines, angle, params.stray_max_boxes, params.stray_overlap, params.stray_min_height)
     thresholds = line_thresholds(boxes, lines, params)
     return [split_words(boxes, line, t) for line, t in zip(lines, thresholds)]
