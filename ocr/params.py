@@ -178,7 +178,10 @@ class FrontEndParams:
     stray_min_height : float
         ... and its boxes are at least this many of that line's median box
         heights tall (a descender letter is 1.2-1.6 x-heights tall; a big
-        comma hanging from its line is under 0.75 of its height).
+        comma hanging from its line is under 0.75 of its height),
+    stray_reach : float
+        ... and it stands within this many of those heights beyond the line's
+        first or last letter (a first letter written apart, ``p lease``).
     line_bend : float
         A line's centre follows the line's own slope, up to this many degrees
         off the page's skew (handwritten lines drift: 1.2 degrees between two
@@ -270,6 +273,7 @@ class FrontEndParams:
     stray_max_boxes: int = 2
     stray_overlap: float = 0.4
     stray_min_height: float = 0.8
+    stray_reach: float = 3.0
     word_gap_ratio: float = 2.0
     word_gap_floor: float = 0.5
     word_gap_fallback: float = 1.0

@@ -170,3 +170,31 @@ def test_choose_lines_needs_the_margin_or_a_cut():
     assert [x.text for x in choose_lines(glyph, other, 0.6)] == ["THB", "HAVE"]
     assert [x.text for x in choose_lines(glyph, other, 0.6, [False, True])] == ["THB", "H4VE"]
     assert [x.text for x in choose_lines(glyph, [Line([]), other[1]], 0.3, [True, False])] == ["THB", "HAVE"]
+
+
+def test_a_line_crop_is_widened_over_ink_of_its_band_just_beyond_its_boxes():
+    from ocr.recognition.line_engine import EXTEND_GAP, extend_ends, line_frame
+
+    binary = np.ones((200, 600), np.float32)
+    boxes = np.array([[80, 100 + 40 * k, 110, 130 + 40 * k] for k in range(4)])   # four letters 30 px tall
+    for y1, x1, y2, x2 in boxes:
+        binary[y1:y2, x1:x2:6] = 0
+    binary[60:110, 84:88] = 0                             # a tall l the filters left out, 12 px before the first box
+    binary[80:110, 330:334] = 0                           # ink 60 px (2 heights) past the last box: another word
+    origin, along, across, shape, _ = line_frame(boxes, 0.0, reach=3.0)
+    wide_origin, wide_shape = extend_ends(binary, boxes, origin, along, across, shape)
+    assert wide_origin[1] <= 84 < origin[1]              # the l is in, on the left
+    assert wide_origin[1] + wide_shape[1] < 330 and wide_shape[1] > shape[1]
+    far = binary.copy()
+    far[60:110, 84:88] = 1
+    far[60:110, 100 - 12 - int(EXTEND_GAP * 30) - 16:100 - 12 - int(EXTEND_GAP * 30) - 12] = 0   # beyond the gap
+    assert extend_ends(far, boxes, origin, along, across, shape)[1] == shape
+
+
+def test_a_stray_first_letter_written_apart_joins_its_line_within_reach():
+    from ocr.layout.lines import absorb_strays
+
+    line = [[80, 200 + 20 * k, 100, 214 + 20 * k] for k in range(5)]
+    boxes = np.array(line + [[80, 150, 114, 164]])     # a p 36 px (under two heights) before the line's first box
+    assert absorb_strays(boxes, [[0, 1, 2, 3, 4], [5]], 0.0) == [[5, 0, 1, 2, 3, 4]]
+    assert absorb_strays(boxes, [[0, 1, 2, 3, 4], [5]], 0.0, reach_heights=1.0) == [[0, 1, 2, 3, 4], [5]]

@@ -121,5 +121,5 @@ def test_a_short_line_beside_another_line_or_outside_its_letters_stays_a_line():
     line = [[80, 20 * k, 100, 20 * k + 14] for k in range(5)]
     below = np.array(line + [[130, 30, 150, 44]])                          # a letter on the next line
     assert absorb_strays(below, [[0, 1, 2, 3, 4], [5]], 0.0) == [[0, 1, 2, 3, 4], [5]]
-    after = np.array(line + [[84, 120, 118, 134]])                          # level with the line, past its end
+    after = np.array(line + [[84, 160, 118, 174]])                          # level with the line, 66 px past its end
     assert absorb_strays(after, [[0, 1, 2, 3, 4], [5]], 0.0) == [[0, 1, 2, 3, 4], [5]]

@@ -197,14 +197,14 @@ def line_thresholds(boxes, lines, params=DEFAULT):
 
 
 def absorb_strays(boxes, lines, angle=0.0, max_boxes=DEFAULT.stray_max_boxes, overlap=DEFAULT.stray_overlap,
-                  min_height=DEFAULT.stray_min_height):
+                  min_height=DEFAULT.stray_min_height, reach_heights=DEFAULT.stray_reach):
     """Lines of a few boxes that stand inside another line's band and extent, put back into that line.
 
     A descender (``g p q y j``) or a tall capital of mixed-case print sits
     lower or higher than its neighbours' centres and may start a line of its
     own; it still lies across its line's rows, and between its line's first
-    and last letters or within a letter height of them. Separate lines of
-    writing never do.
+    and last letters or within ``reach_heights`` letter heights of them.
+    Separate lines of writing never do.
 
     Parameters
     ----------
@@ -221,6 +221,8 @@ def absorb_strays(boxes, lines, angle=0.0, max_boxes=DEFAULT.stray_max_boxes, ov
         Its boxes are at least this many of the other line's median box
         heights tall (a letter; a big comma hanging from its line is not,
         :func:`ocr.layout.punctuation.hanging_marks`).
+    reach_heights : float
+        How far beyond the other line's ends, in its median box heights.
 
     Returns
     -------
@@ -244,7 +246,7 @@ def absorb_strays(boxes, lines, angle=0.0, max_boxes=DEFAULT.stray_max_boxes, ov
         for j, other in enumerate(lines):
             if j == k or len(other) <= len(stray) or np.min(half_h[stray]) < min_height * np.median(half_h[other]):
                 continue
-            reach = 2 * np.median(half_h[other])
+            reach = 2 * reach_heights * np.median(half_h[other])
             left, right = np.min(along[other] - half_w[other]) - reach, np.max(along[other] + half_w[other]) + reach
             if not np.all((along[stray] > left) & (along[stray] < right)):
                 continue
@@ -274,6 +276,7 @@ def layout(boxes, angle=None, params=DEFAULT):
     if angle is None:
         angle = estimate_skew(boxes, params.max_tilt)
     lines = group_lines(boxes, angle, params.line_join, params.line_bend)
-    lines = absorb_strays(boxes, lines, angle, params.stray_max_boxes, params.stray_overlap, params.stray_min_height)
+    lines = absorb_strays(boxes, lines, angle, params.stray_max_boxes, params.stray_overlap, params.stray_min_height,
+                          params.stray_reach)
     thresholds = line_thresholds(boxes, lines, params)
     return [split_words(boxes, line, t) for line, t in zip(lines, thresholds)]

@@ -24,6 +24,13 @@ SPREAD_REACH = 3.0
 """A line framed by its ink's spread is cropped this many tall-letter heights high (the 80th percentile of its
 box heights), centred on its boxes, before :func:`ocr.recognition.line_image.spread_input` finds its middle."""
 TALL_QUANTILE = 80
+EXTEND_GAP = 0.5
+"""... and its crop is widened over ink in its band that lies within this many tall-letter heights of its ends
+(a tall letter the letter filters left out, :func:`extend_ends`)."""
+EXTEND_BAND = 2.0
+"""The band: the crop's median ink row plus or minus this many median row deviations."""
+EXTEND_MIN_BOXES = 3
+"""Only a line of at least this many boxes is widened (not a stray shape, whose band may be another line's)."""
 
 
 def line_frame(boxes, angle, margin=CROP_MARGIN, reach=None):
@@ -216,8 +223,59 @@ def spread_strip(binary, boxes, angle, height, spread, blank=False):
         The crop's geometry on the page (:func:`line_frame`).
     """
     origin, along, across, shape, _ = line_frame(boxes, angle, reach=SPREAD_REACH)
+    if len(boxes) >= EXTEND_MIN_BOXES:
+        origin, shape = extend_ends(binary, boxes, origin, along, across, shape)
     ink = sample_crop(binary, origin, along, across, shape)
     if not blank:
         return (*spread_input(ink, spread, height), origin, along, across)
     scale = spread / ink_spread(ink)[1]
     return np.zeros((height, max(8, int(round(shape[1] * scale)))), np.float32), scale, 0, origin, along, across
+
+
+def extend_ends(binary, boxes, origin, along, across, shape, gap=EXTEND_GAP, band=EXTEND_BAND):
+    """A line crop widened over the ink in its band just beyond its first and last boxes.
+
+    The letter filters leave out a tall thin letter (an ``l``, ``H``, ``I``
+    of mixed-case print stands far above the x-height that sets the page's
+    letter height) and letters joined into one wide shape; at a line's ends
+    that would cut them off its strip. Ink in the line's band (its median ink
+    row plus or minus ``band`` median deviations) is followed outwards across
+    gaps of at most ``gap`` tall-letter heights.
+
+    Parameters
+    ----------
+    binary : (H, W) array
+        0 = ink, 1 = paper.
+    boxes : (K, 4) array
+        The line's boxes.
+    origin, along, across, shape
+        The crop (:func:`line_frame`).
+    gap, band : float
+
+    Returns
+    -------
+    origin : (2,) array
+    shape : (int, int)
+    """
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    tall = float(np.percentile(boxes[:, 2] - boxes[:, 0], TALL_QUANTILE))
+    rows, cols = shape
+    reach = int(np.ceil(4 * tall))
+    wide = sample_crop(binary, origin - reach * along, along, across, (rows, cols + 2 * reach))
+    centre, deviation = ink_spread(wide[:, reach: reach + cols])
+    lo, hi = int(max(0, centre - band * deviation)), int(np.ceil(centre + band * deviation)) + 1
+    inked = np.flatnonzero(wide[lo:hi].any(axis=0))
+    step = max(1, int(round(gap * tall)))
+    left, right = reach, reach + cols - 1
+    for start, direction in ((left, -1), (right, 1)):
+        edge = start
+        while True:
+            near = inked[(inked * direction > edge * direction) & (np.abs(inked - edge) <= step)]
+            if near.size == 0:
+                break
+            edge = int(near.min() if direction < 0 else near.max())
+        if edge != start and direction < 0:
+            left = max(0, edge - step // 2)
+        elif edge != start:
+            right = min(cols + 2 * reach - 1, edge + step // 2)
+    return origin + (left - reach) * along, (rows, right - left + 1)
