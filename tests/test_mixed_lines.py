@@ -9,7 +9,8 @@ from ocr.page import read_page
 from ocr.recognition.line_image import SPREAD, SPREAD_HEIGHT
 from training import mixed_lines
 from training.font_lines import render_line
-from training.mixed_lines import LineSet, LineSources, load_line_set, make_line_set, reader_strip, save_line_set
+from training.mixed_lines import (LineSet, LineSources, for_model, load_line_set, make_line_set, reader_strip,
+                                  save_line_set)
 
 
 def dejavu():
@@ -21,7 +22,7 @@ def dejavu():
 class Spy:
     """A mixed-case recogniser that records the strips it is shown and reads nothing."""
 
-    framing, strip_height, spread, alphabet = "spread", SPREAD_HEIGHT, SPREAD, " abc"
+    framing, strip_height, spread, strip_scale, alphabet = "spread", 32, SPREAD, 2 / 3, " abc"
 
     def __init__(self):
         self.strips = []
@@ -39,7 +40,8 @@ def test_a_training_strip_is_the_strip_read_gives_the_recogniser():
     read_page(page, None, engine="mixed", mixed=spy)
     strip = reader_strip(locate(page), boxes + 40, text)
     assert len(spy.strips) == 1 and strip.shape[0] == SPREAD_HEIGHT
-    np.testing.assert_array_equal(strip, spy.strips[0])
+    np.testing.assert_array_equal(for_model([strip], 2 / 3)[0], spy.strips[0] > 0.5)
+    assert spy.strips[0].shape[0] == 32
 
 
 def test_a_line_the_layout_misses_is_left_out():

@@ -21,13 +21,14 @@ class LineCTC(nn.Module):
     """Conv blocks shrinking the strip's height 16 times and its width by ``FRAME_STEP``, then BiLSTMs and logits.
 
     Input ``(N, 1, strip_height, W)`` (1 = ink); output ``(T, N, len(alphabet) + 1)`` log-probabilities,
-    ``T = W // FRAME_STEP``. ``framing`` and ``spread`` say how the reader makes its strips
+    ``T = W // FRAME_STEP``. ``framing``, ``spread`` and ``strip_scale`` say how the reader makes its strips
     (``ocr.recognition.line_engine``): 'band' scales a line's capitals to ``LETTER_HEIGHT``, 'spread' scales
-    its ink rows' spread to ``spread``.
+    its ink rows' spread to ``spread`` in ``SPREAD_HEIGHT`` rows, then shrinks the strip by ``strip_scale``
+    to ``strip_height`` rows.
     """
 
     def __init__(self, alphabet=LINE_ALPHABET, channels=(16, 32, 48, 64), hidden=96, layers=1, dropout=0.2,
-                 strip_height=LINE_HEIGHT, framing="band", spread=None):
+                 strip_height=LINE_HEIGHT, framing="band", spread=None, strip_scale=1.0):
         super().__init__()
         c1, c2, c3, c4 = channels
         block = lambda i, o: [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True)]  # noqa: E731
@@ -54,10 +55,16 @@ def default_arch():
     return {"alphabet": LINE_ALPHABET, "channels": [16, 32, 48, 64], "hidden": 96, "layers": 1, "dropout": 0.2}
 
 
+MIXED_STRIP_SCALE = 2 / 3
+"""The mixed-case recogniser reads spread strips shrunk to 32 rows (capitals about 16 px, x-height about 10 px):
+2.5 times fewer multiply-adds than at 48 rows, for training on two cores and reading pages."""
+
+
 def mixed_arch():
     """The mixed-case line recogniser: 81 characters, strips framed by their ink's spread, two BiLSTM layers."""
-    return {"alphabet": MIXED_ALPHABET, "channels": [16, 32, 64, 96], "hidden": 128, "layers": 2, "dropout": 0.25,
-            "strip_height": SPREAD_HEIGHT, "framing": "spread", "spread": SPREAD}
+    return {"alphabet": MIXED_ALPHABET, "channels": [16, 32, 64, 96], "hidden": 96, "layers": 2, "dropout": 0.25,
+            "strip_height": int(round(SPREAD_HEIGHT * MIXED_STRIP_SCALE)), "framing": "spread", "spread": SPREAD,
+            "strip_scale": MIXED_STRIP_SCALE}
 
 
 def build(arch=None):
@@ -92,6 +99,7 @@ class LineRecogniser:
         self.framing = self.arch.get("framing", "band")
         self.strip_height = int(self.arch.get("strip_height", LINE_HEIGHT))
         self.spread = self.arch.get("spread")
+        self.strip_scale = float(self.arch.get("strip_scale", 1.0))
         self.settings = settings or {}
         self.metrics = metrics or {}
 

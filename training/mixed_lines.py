@@ -26,7 +26,7 @@ from ocr.frontend.strokes import stroke_width
 from ocr.layout.lines import estimate_skew, layout
 from ocr.params import DEFAULT
 from ocr.recognition.line_engine import spread_strip
-from ocr.recognition.line_image import SPREAD, SPREAD_HEIGHT
+from ocr.recognition.line_image import SPREAD, SPREAD_HEIGHT, shrink_strip
 
 from .data import DataFormatError, DataNotFoundError
 from .font_lines import can_render, find_fonts, font_split, fonts_help, render_line
@@ -165,7 +165,7 @@ def reader_strip(found, boxes, text, height=SPREAD_HEIGHT, spread=SPREAD, params
     if (min(right, b[:, 3].max()) - max(left, b[:, 1].min()) < min_cover * width
             or b[:, 1].min() < left - (1 - min_cover) * width or b[:, 3].max() > right + (1 - min_cover) * width):
         return None
-    return spread_strip(found.binary, b, skew, height, spread)[0]
+    return spread_strip(found.binary, b, skew, spread, 1.0, height)[0]
 
 
 def make_line(rng, sources, height=SPREAD_HEIGHT, spread=SPREAD, params=DEFAULT, tries=8):
@@ -235,7 +235,7 @@ def save_line_set(path, strips, texts, **settings):
 
 
 def load_line_set(path):
-    """The strips and texts of :func:`save_line_set`: ``(strips, texts, settings)``.
+    """The strips (bool) and texts of :func:`save_line_set`: ``(strips, texts, settings)``.
 
     Raises
     ------
@@ -249,10 +249,15 @@ def load_line_set(path):
         raise DataNotFoundError(f"{path}: no such line set (make it with `handocr train line-set`)") from None
     except (OSError, ValueError, KeyError) as exc:
         raise DataFormatError(f"{path}: not a line set ({type(exc).__name__})") from None
-    flat = np.unpackbits(bits)[: int(widths.sum()) * height].astype(np.float32)
+    flat = np.unpackbits(bits)[: int(widths.sum()) * height].astype(bool)
     ends = np.cumsum(widths) * height
     strips = [part.reshape(height, -1) for part in np.split(flat, ends[:-1])] if len(widths) else []
     return strips, texts, settings
+
+
+def for_model(strips, strip_scale):
+    """Line set strips as a recogniser with this ``strip_scale`` reads them (bool arrays, shrunk as the reader does)."""
+    return [strip if strip_scale == 1 else shrink_strip(strip, strip_scale) > 0.5 for strip in strips]
 
 
 class LineSet:
@@ -260,7 +265,8 @@ class LineSet:
 
     Parameters
     ----------
-    strips : list of (H, W_i) float32 arrays
+    strips : list of (H, W_i) bool arrays
+        As the recogniser reads them (:func:`for_model`).
     texts : list of str
     window : int
         A batch of ``n`` is drawn from ``window * n`` neighbours in width order (less padding).
@@ -279,11 +285,11 @@ class LineSet:
         return len(self.texts)
 
     def batch(self, n, rng):
-        """``n`` strips (jittered copies) and their texts."""
+        """``n`` strips (jittered float32 copies) and their texts."""
         span = min(len(self.order), self.window * n)
         start = int(rng.integers(0, len(self.order) - span + 1))
         picks = self.order[start + rng.choice(span, size=min(n, span), replace=False)]
-        return [self._jitter(self.strips[i], rng) for i in picks], [self.texts[i] for i in picks]
+        return [self._jitter(self.strips[i], rng).astype(np.float32) for i in picks], [self.texts[i] for i in picks]
 
     def _jitter(self, strip, rng):
         h, w = strip.shape

@@ -95,6 +95,10 @@ def evaluate_lines_cmd(line_model, line_set, split, n_lines, spacing, lexicon, d
         strips, texts = load_data_or_fail(fixed_line_set, split, data_dir, n_lines, seed + 1234, spacing)
         what = f"{n_lines} {spacing or 'mixed-spacing'} lines from {split} glyphs"
     recogniser = options["mixed" if line_set else "recogniser"]
+    if line_set:
+        from training.mixed_lines import for_model
+
+        strips = [s.astype(np.float32) for s in for_model(strips, recogniser.strip_scale)]
     result = evaluate_line_set(recogniser, strips, texts, options["lexicon"])
     result.update(split=split, spacing=spacing or "mix", lexicon=lexicon, line_set=line_set)
     emit(result, fmt, [f"{what}: CER {result['cer']:.4f} (case ignored {result['cer_uncased']:.4f}), "

@@ -1,5 +1,6 @@
 """``train line``: the CTC line recogniser on synthetic lines of real glyphs; ``train line-set``: its mixed-case lines."""
 import click
+import numpy as np
 
 from .options import (DATA_DIR_OPTION, FORMAT_OPTION, PROGRESS_OPTION, SEED_OPTION, emit, fail, guard_output,
                       invoked_command_line, load_data_or_fail, prepare_out_dir, torch_line_model_or_fail)
@@ -39,7 +40,7 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
     """CTC line recogniser on synthetic lines of real glyphs; keeps the best-validation-CER checkpoint."""
     from training.line_model import mixed_arch
     from training.line_synth import fixed_line_set, training_bank
-    from training.mixed_lines import LineSet, load_line_set
+    from training.mixed_lines import LineSet, for_model, load_line_set
     from training.plots import curves
     from training.train_line import train_line
 
@@ -48,13 +49,15 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
     if line_sets:
         if not valid_set:
             fail("--line-set needs --valid-set (a line set made with --split valid)")
+        arch = dict(init.arch) if init is not None else mixed_arch()
         strips, texts = [], []
         for path in line_sets:
             more = load_data_or_fail(load_line_set, path)
-            strips, texts = strips + more[0], texts + more[1]
-        bank, arch = LineSet(strips, texts), mixed_arch()
+            strips, texts = strips + for_model(more[0], arch.get("strip_scale", 1.0)), texts + more[1]
+        bank = LineSet(strips, texts)
         valid = load_data_or_fail(load_line_set, valid_set)[:2]
-        valid = (valid[0][:valid_lines], valid[1][:valid_lines])
+        valid = ([s.astype(np.float32) for s in for_model(valid[0][:valid_lines], arch.get("strip_scale", 1.0))],
+                 valid[1][:valid_lines])
     else:
         bank = load_data_or_fail(training_bank, data_dir, pool, extra_dirs)
         valid = load_data_or_fail(fixed_line_set, "valid", data_dir, valid_lines)

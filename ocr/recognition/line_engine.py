@@ -14,7 +14,8 @@ from ..layout.lines import box_centres
 from .classify import ctc_word_context
 from .ctc import greedy_decode
 from .lexicon import correct_ctc_line, is_cased
-from .line_image import FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, ink_spread, line_input, spread_input, strip_width
+from .line_image import (FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, SPREAD_HEIGHT, ink_spread, line_input, shrink_strip,
+                         spread_input, strip_width)
 
 CROP_MARGIN = 0.4
 HALF_WIDTH = 0.45
@@ -160,8 +161,8 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
     for line, want in zip(structure, wanted):
         idx = [i for word in line for i in word]
         if spread:
-            strip, scale, top, origin, along, across = spread_strip(binary, boxes[idx], angle, recogniser.strip_height,
-                                                                    recogniser.spread, blank=not want)
+            strip, scale, top, origin, along, across = spread_strip(binary, boxes[idx], angle, recogniser.spread,
+                                                                    recogniser.strip_scale, blank=not want)
         else:
             origin, along, across, shape, height = line_frame(boxes[idx], angle)
             ink = sample_crop(binary, origin, along, across, shape)
@@ -183,7 +184,7 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
             decoded = ctc_word_context(decoded, probs, recogniser.alphabet)
         decoded = correct_ctc_line(decoded, probs, recogniser.alphabet, lexicon)
         cboxes = char_boxes(decoded, strip, scale, top, origin, along, across,
-                            letter_height=4 * recogniser.spread if spread else LETTER_HEIGHT)
+                            letter_height=4 * recogniser.spread * recogniser.strip_scale if spread else LETTER_HEIGHT)
         words, current = [], []
         for ch, box, conf in zip(decoded.text, cboxes, decoded.confidence):
             if ch == " ":
@@ -198,7 +199,7 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
     return out
 
 
-def spread_strip(binary, boxes, angle, height, spread, blank=False):
+def spread_strip(binary, boxes, angle, spread, factor=1.0, height=SPREAD_HEIGHT, blank=False):
     """A line's strip framed by the spread of its ink (:func:`ocr.recognition.line_image.spread_input`).
 
     Parameters
@@ -209,14 +210,19 @@ def spread_strip(binary, boxes, angle, height, spread, blank=False):
         The line's letter boxes.
     angle : float
         Skew in degrees.
-    height, spread : int, float
-        The recogniser's strip rows and ink spread.
+    spread : float
+        The ink spread of the strip before shrinking.
+    factor : float
+        The recogniser's ``strip_scale``: the strip is shrunk by it
+        (:func:`ocr.recognition.line_image.shrink_strip`).
+    height : int
+        Strip rows before shrinking.
     blank : bool
         Give an empty strip of the line's width (a line left out of a batch).
 
     Returns
     -------
-    strip : (height, W) float32 array
+    strip : (round(height factor), W) float32 array
     scale, top : float, int
         As :func:`~ocr.recognition.line_image.spread_input` gives them.
     origin, along, across : (2,) arrays
@@ -227,9 +233,11 @@ def spread_strip(binary, boxes, angle, height, spread, blank=False):
         origin, shape = extend_ends(binary, boxes, origin, along, across, shape)
     ink = sample_crop(binary, origin, along, across, shape)
     if not blank:
-        return (*spread_input(ink, spread, height), origin, along, across)
-    scale = spread / ink_spread(ink)[1]
-    return np.zeros((height, max(8, int(round(shape[1] * scale)))), np.float32), scale, 0, origin, along, across
+        strip, scale, top = spread_input(ink, spread, height)
+        return shrink_strip(strip, factor), scale * factor, top * factor, origin, along, across
+    scale = spread / ink_spread(ink)[1] * factor
+    rows = max(1, int(round(height * factor)))
+    return np.zeros((rows, max(8, int(round(shape[1] * scale)))), np.float32), scale, 0, origin, along, across
 
 
 def extend_ends(binary, boxes, origin, along, across, shape, gap=EXTEND_GAP, band=EXTEND_BAND):

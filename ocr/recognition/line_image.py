@@ -135,6 +135,21 @@ def spread_input(ink, spread=SPREAD, height=SPREAD_HEIGHT, stroke=LINE_STROKE):
     return binary_line(strip), scale, y0
 
 
+def shrink_strip(strip, factor):
+    """A strip resized by ``factor`` (<= 1) in both directions, still binary: ``(round(H f), max(8, round(W f)))``.
+
+    A model may read the spread strips of :func:`spread_input` smaller (its
+    ``strip_scale``): the reader and the trainer both shrink them here.
+    """
+    strip = np.asarray(strip)
+    if factor == 1:
+        return strip.astype(np.float32)
+    h, w = strip.shape
+    size = (max(1, int(round(h * factor))), max(8, int(round(w * factor))))
+    small = transform.resize(strip.astype(np.float32), size, order=1, anti_aliasing=False, preserve_range=True)
+    return binary_line(small > 0.5)
+
+
 def pad_strips(strips):
     """Strips ``(H, W_i)`` (one height) to a zero-padded batch ``(N, 1, H, W)`` and frame counts ``(N,)``.
 

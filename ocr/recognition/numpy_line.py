@@ -56,7 +56,9 @@ class NumpyLineRecogniser:
         How the reader frames a line for it (``ocr.recognition.line_engine``).
     strip_height : int
     spread : float or None
-        The strip geometry (``ocr.recognition.line_image``).
+    strip_scale : float
+        The strip geometry (``ocr.recognition.line_image``): a spread strip
+        is made at ``spread`` and shrunk by ``strip_scale`` to ``strip_height`` rows.
     settings, metrics, arch : dict
     """
 
@@ -69,6 +71,7 @@ class NumpyLineRecogniser:
         self.framing = self.arch.get("framing", "band")
         self.strip_height = int(self.arch.get("strip_height", LINE_HEIGHT))
         self.spread = self.arch.get("spread")
+        self.strip_scale = float(self.arch.get("strip_scale", 1.0))
         self.settings, self.metrics = settings or {}, metrics or {}
         self.convs = [folded_conv(state, f"features.{4 * k}", f"features.{4 * k + 1}") for k in range(4)]
         self.lstm = [[[np.asarray(state[f"rnn.{name}_l{layer}{suffix}"], np.float32)
