@@ -21,7 +21,8 @@ from .result import PageFailure
 
 BYTES_NAME = "<bytes>"
 IN_FLIGHT_PER_WORKER = 2
-CONNECT_TIMEOUT = "20s"
+CONNECT_TIMEOUT = 20.0
+"""Seconds to reach a Dask scheduler (and hear it answer) before the batch fails to start."""
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -29,7 +30,8 @@ class BatchError(OCRError):
     """The batch cannot start (e.g. no Dask scheduler at the address)."""
 
 
-def read_in_order(sources, reader, jobs=1, scheduler=None, keep_image=True, keep_crops=True):
+def read_in_order(sources, reader, jobs=1, scheduler=None, keep_image=True, keep_crops=True,
+                  connect_timeout=CONNECT_TIMEOUT):
     """Read ``sources`` and give each one's pages, in input order.
 
     Parameters
@@ -46,6 +48,8 @@ def read_in_order(sources, reader, jobs=1, scheduler=None, keep_image=True, keep
     keep_image, keep_crops : bool
         Keep each page's working image (overlays, PDF) and 32x32 crops (crops
         grid); dropping them keeps memory and traffic small.
+    connect_timeout : float
+        Seconds to reach the scheduler and hear it answer as one.
 
     Returns
     -------
@@ -61,7 +65,7 @@ def read_in_order(sources, reader, jobs=1, scheduler=None, keep_image=True, keep
     """
     keep = {"keep_image": keep_image, "keep_crops": keep_crops}
     if scheduler is not None:
-        return _on_dask(_connect(scheduler), sources, reader, keep)
+        return _on_dask(_connect(scheduler, connect_timeout), sources, reader, keep)
     if jobs == 1:
         return (read_source(reader, source, **keep) for source in sources)
     return _on_processes(jobs, sources, reader, keep)
@@ -188,11 +192,11 @@ def _on_processes(jobs, sources, reader, keep):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _connect(address):
+def _connect(address, timeout=CONNECT_TIMEOUT):
     from distributed import Client
 
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise BatchError(f"cannot connect to the Dask scheduler at {address} ({first_line(exc)})") from None
 
