@@ -87,8 +87,13 @@ def reader_classifier_or_fail(spec):
 
 
 def prepare_out_dir(out_dir):
+    """The output folder of a training command, created, or exit 1 (shipped folders refused: :func:`guard_output`)."""
+    guard_output(out_dir)
     path = Path(out_dir)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{out_dir}: cannot create ({exc.strerror or first_line(exc)})")
     return path
 
 MODEL_HELP = "Classifier: 'cnn', 'mlp', 'torch-mlp' or a model file path."
@@ -137,11 +142,20 @@ def torch_line_model_or_fail(spec):
         fail(first_line(exc))
 
 
+SHIPPED_SAMPLES = Path(__file__).resolve().parents[2] / "sample_images"
+"""The example pages shipped with a clone (generated once; ``make-samples`` writes elsewhere)."""
+
+
 def guard_output(path):
-    """Exit 1 when ``path`` would write into the shipped models or sample images (copy a result there by hand)."""
+    """Exit 1 when ``path`` would write into the shipped models or sample images (copy a result there by hand).
+
+    The one place of this rule: every output of ``train``, ``calibrate`` and ``make-samples``,
+    defaults included, passes through it before anything is loaded or trained. Links are
+    followed, so a link into a shipped folder is refused too.
+    """
     from ocr.recognition.model_files import MODELS_DIR
 
     target = Path(path).resolve()
-    for shipped in (MODELS_DIR.resolve(), (Path(__file__).resolve().parents[2] / "sample_images")):
+    for shipped in (MODELS_DIR.resolve(), SHIPPED_SAMPLES):
         if target == shipped or shipped in target.parents:
             fail(f"{path}: is inside the shipped {shipped.name}/ folder; write elsewhere and copy it there by hand")
