@@ -231,3 +231,23 @@ def test_check_output_refuses_only_what_cannot_be_written(tmp_path):
         check_output(tmp_path / "file" / "out.txt")
     with pytest.raises(OSError, match=r"out.txt: cannot write \(no folder "):
         check_output(tmp_path / "missing" / "out.txt")
+
+
+def test_odd_file_names_give_well_formed_xml_and_their_own_bytes_in_text(stub_model, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    folder = tmp_path / "in"
+    names = [b"ctl\x01name.png", b"caf\xe9.png", b'q"uote.png']
+    for name in names:
+        page_png(folder / os.fsdecode(name), [["THE"]])
+    res = run([folder, "--format", "text"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout_bytes == b"".join(b"==> " + os.fsencode(folder) + b"/" + name + b" <==\nEEE\n"
+                                        for name in sorted(names, key=os.fsdecode))
+    for fmt in ("hocr", "alto", "page"):
+        out = tmp_path / fmt
+        res = run([folder, "--format", fmt, "--output-dir", out])
+        assert res.exit_code == 0, res.output
+        assert len(list(out.iterdir())) == 3
+        for path in out.iterdir():
+            ET.parse(path)

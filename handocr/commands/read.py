@@ -169,12 +169,15 @@ class StdoutError(OSError):
 
 
 def echo(text):
-    """Print ``text`` on stdout as it is; a failure to print is a :class:`StdoutError`."""
+    """Print ``text`` on stdout as UTF-8 (see ``ocr.writers.output.encoded``); a failure is a :class:`StdoutError`."""
+    from ocr.writers.output import encoded
+
     if not text:
         return
     try:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        sys.stdout.buffer.write(encoded(text))
+        sys.stdout.buffer.flush()
     except OSError as exc:
         raise StdoutError(exc.errno, exc.strerror) from exc
 

@@ -28,13 +28,15 @@ class OutputError(OSError):
 
 
 def write_output(path, data):
-    """Write ``data`` (str, UTF-8 encoded, or bytes) to ``path`` as described in the module docstring.
+    """Write ``data`` to ``path`` as described in the module docstring.
 
     Parameters
     ----------
     path : str or os.PathLike
         ``"-"`` for standard output, a file, a symbolic link, a FIFO or a device.
     data : str or bytes
+        A str is written as UTF-8; a file name's bytes that were not UTF-8 (lone
+        surrogates, ``os.fsdecode``) are written back as those bytes.
 
     Returns
     -------
@@ -47,7 +49,7 @@ def write_output(path, data):
         The path cannot be written (a folder, a missing folder, no permission, disk full);
         a regular target is then left as it was.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    payload = encoded(data)
     if os.fspath(path) == STDOUT:
         out = sys.stdout.buffer
         out.write(payload)
@@ -66,6 +68,11 @@ def write_output(path, data):
         with open(real, "wb") as f:   # FIFO, device: written through, as `>` does
             f.write(payload)
     return path
+
+
+def encoded(data):
+    """``data`` as bytes: a str in UTF-8, undecodable file-name bytes restored (``surrogateescape``)."""
+    return data.encode("utf-8", "surrogateescape") if isinstance(data, str) else bytes(data)
 
 
 def write_atomic(path, data):
