@@ -16,6 +16,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .decode.decoded import STDIN
+from .decode.sources import stdin_bytes
 from .errors import OCRError, first_line
 from .result import PageFailure
 
@@ -138,7 +139,7 @@ def _payloads(sources, reader, keep):
     for source in sources:
         name = os.fspath(source)
         try:
-            yield name, sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
+            yield name, stdin_bytes() if name == STDIN else Path(name).read_bytes()
         except OSError:
             yield name, list(read_source(reader, source, **keep))
 

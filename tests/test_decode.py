@@ -271,3 +271,18 @@ def test_a_later_tiff_page_over_the_limit_is_refused(tmp_path):
     assert next(pages).page == 1
     with pytest.raises(ImageError, match=r"t\.tif: refused, page of 100 x 100 = 0 MP$"):
         next(pages)
+
+
+def test_a_well_formed_pdf_without_pages_says_so(tmp_path):
+    """PDFium refuses such a file saying only "Success"."""
+    import pikepdf
+
+    path = tmp_path / "empty.pdf"
+    pikepdf.new().save(path)
+    with pytest.raises(ImageError, match=r"empty\.pdf: PDF has no pages$"):
+        only_page(path)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\n" + b"\0" * 64)
+    with pytest.raises(ImageError, match=r"damaged\.pdf: not a readable PDF \(.+\)$") as info:
+        only_page(damaged)
+    assert "Success" not in str(info.value)

@@ -98,7 +98,7 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
                     **read_options_or_fail(engine, line_model, lexicon))
     try:
         batch = read_in_order(sources, reader, jobs=jobs or 1, scheduler=scheduler,
-                              keep_image=bool(overlay_path) or fmt == "pdf", keep_crops=bool(crops_path),
+                              keep_image=bool(overlay_path), keep_crops=bool(crops_path),
                               connect_timeout=connect_timeout)
     except BatchError as exc:
         fail(first_line(exc))
