@@ -34,14 +34,27 @@ def load_data_or_fail(loader, *args, **kwargs):
         fail(str(exc))
 
 
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report a command the signal ended."""
+
+
 class RecordingGroup(click.Group):
-    """A click group that remembers the arguments it was invoked with (model files record the command)."""
+    """A click group that remembers the arguments it was invoked with (model files record the command).
+
+    Ctrl-C ends a command quietly with :data:`INTERRUPTED` (click would print "Aborted!" and exit 1).
+    """
 
     invoked_args = ()
 
     def main(self, args=None, *rest, **kwargs):
         RecordingGroup.invoked_args = tuple(sys.argv[1:] if args is None else args)
         return super().main(args, *rest, **kwargs)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            sys.exit(INTERRUPTED)
 
 
 def invoked_command():
