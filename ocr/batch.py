@@ -4,12 +4,11 @@ Workers receive the loaded :class:`~ocr.api.Reader` once (pickled) and the
 inputs as encoded bytes read here, so Dask workers on other machines need this
 package but not the input files nor the model files.
 """
-import multiprocessing
 import os
 import pickle
 import sys
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from .decode.decoded import STDIN
 from .decode.sources import stdin_bytes
 from .errors import OCRError, first_line
 from .result import PageFailure
+from .workers import WorkerDied, WorkerPool
 
 BYTES_NAME = "<bytes>"
 IN_FLIGHT_PER_WORKER = 2
@@ -115,6 +115,8 @@ def in_order(submit, payloads, window):
 def _result(future, name):
     try:
         return future.result()
+    except WorkerDied as exc:
+        return [PageFailure(name, f"{name}: not read: {first_line(exc)}")]
     except Exception as exc:
         return [PageFailure(name, f"{name}: {type(exc).__name__}: {first_line(exc)}")]
 
@@ -179,18 +181,19 @@ def _read_in_worker(name, data, keep):
 
 
 def _on_processes(jobs, sources, reader, keep):
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(pickle.dumps(reader),))
+    pool = WorkerPool(jobs, initializer=_start_worker, initargs=(pickle.dumps(reader),))
 
     def submit(payload):
         name, data = payload
         future = _done(data) if isinstance(data, list) else pool.submit(_read_in_worker, name, data, keep)
         return future, name
 
+    finished = False
     try:
         yield from in_order(submit, _payloads(sources, reader, keep), IN_FLIGHT_PER_WORKER * jobs)
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(cancel=not finished)
 
 
 def _connect(address, timeout=CONNECT_TIMEOUT):

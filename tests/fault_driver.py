@@ -14,7 +14,8 @@ import re
 import signal
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+TESTS = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [TESTS, os.path.dirname(TESTS)]       # this clone's packages, whatever is installed
 
 import numpy as np  # noqa: E402
 from PIL import Image, PngImagePlugin  # noqa: E402
