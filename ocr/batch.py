@@ -24,6 +24,8 @@ BYTES_NAME = "<bytes>"
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_TIMEOUT = 20.0
 """Seconds to reach a Dask scheduler (and hear it answer) before the batch fails to start."""
+SCHEDULER_SCHEMES = ("tcp", "tls")
+"""Address schemes of a scheduler reachable from here (``inproc://`` is another process's own)."""
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -197,37 +199,98 @@ def _on_processes(jobs, sources, reader, keep):
 
 
 def _connect(address, timeout=CONNECT_TIMEOUT):
-    from distributed import Client
+    """A Dask client of the scheduler at ``address``, or :class:`BatchError` within ``timeout`` seconds.
 
+    The address is checked and the scheduler asked who it is (``identity``) on a
+    connection of our own first, so that a wrong address (not a scheduler's, a
+    dashboard's HTTP port, a scheme Dask cannot reach from here) is one line,
+    never a half-made client that hangs on its way out.
+    """
+    from distributed import Client
+    from distributed.comm.addressing import parse_address
+
+    try:
+        scheme, location = parse_address(address)
+    except (ValueError, TypeError) as exc:
+        raise BatchError(f"--scheduler {address}: not a scheduler address ({first_line(exc)})") from None
+    if scheme not in SCHEDULER_SCHEMES or ":" not in location:
+        raise BatchError(f"--scheduler {address}: not a scheduler address (give tcp://HOST:PORT; "
+                         f"schemes {', '.join(SCHEDULER_SCHEMES)})")
+    kind = _identity(address, timeout)
+    if kind != "Scheduler":
+        raise BatchError(f"--scheduler {address}: answers, but is not a Dask scheduler ({kind})")
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise BatchError(f"cannot connect to the Dask scheduler at {address} ({first_line(exc)})") from None
 
 
+def _identity(address, timeout):
+    """The ``type`` the server at ``address`` says it is, asked on a connection of its own within ``timeout``."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect
+
+    async def ask():
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            reply = await comm.read()
+        finally:
+            comm.abort()
+        return reply.get("type") if isinstance(reply, dict) else type(reply).__name__
+
+    async def bounded():
+        return await asyncio.wait_for(ask(), timeout)
+
+    with ThreadPoolExecutor(1) as thread:          # its own event loop, also when called from inside one
+        try:
+            return thread.submit(asyncio.run, bounded()).result()
+        except (asyncio.TimeoutError, TimeoutError):
+            reason = f"no answer in {timeout:g} s"
+        except Exception as exc:   # noqa: BLE001 -- refused, unresolvable, reset, not Dask's protocol: one line
+            reason = first_line(exc)
+    raise BatchError(f"cannot connect to the Dask scheduler at {address} ({reason})")
+
+
+_dask_readers = {}
+"""Readers set up on this Dask worker by :class:`ocr.dask_reader.ReaderPlugin`, by batch key."""
+
+
 def _read_on_dask_worker(reader, name, data, keep):
+    """Read one input on a Dask worker with ``reader``, or the reader its :class:`ReaderPlugin` set up under that key."""
     _single_threaded()
+    if isinstance(reader, str):
+        reader = _dask_readers[reader]
     return read_named_bytes(reader, name, data, **keep)
 
 
 def _on_dask(client, sources, reader, keep):
+    from .dask_reader import ReaderPlugin
+
+    plugin = ReaderPlugin(os.urandom(8).hex(), pickle.dumps(reader))
     try:
-        shared_reader = client.scatter(reader, broadcast=True, hash=False)
+        client.register_plugin(plugin, name=plugin.name)
     except (OSError, TimeoutError, ValueError) as exc:
         client.close()
         raise BatchError(f"cannot send the models to the Dask workers ({first_line(exc)})") from None
     window = IN_FLIGHT_PER_WORKER * max(1, sum(client.nthreads().values()))
-    return _dask_results(client, shared_reader, sources, reader, keep, window)
+    return _dask_results(client, plugin, sources, reader, keep, window)
 
 
-def _dask_results(client, shared_reader, sources, reader, keep, window):
+def _dask_results(client, plugin, sources, reader, keep, window):
     def submit(payload):
         name, data = payload
         if isinstance(data, list):
             return _done(data), name
-        return client.submit(_read_on_dask_worker, shared_reader, name, data, keep, pure=False), name
+        return client.submit(_read_on_dask_worker, plugin.key, name, data, keep, pure=False), name
 
     try:
         yield from in_order(submit, _payloads(sources, reader, keep), window)
     finally:
+        try:
+            client.unregister_worker_plugin(plugin.name)
+        except Exception:   # noqa: BLE001 -- the cluster may be gone; the client is closed all the same
+            pass
         client.close()
