@@ -1,4 +1,5 @@
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -271,3 +272,50 @@ def test_a_later_tiff_page_over_the_limit_is_refused(tmp_path):
     assert next(pages).page == 1
     with pytest.raises(ImageError, match=r"t\.tif: refused, page of 100 x 100 = 0 MP$"):
         next(pages)
+
+
+def test_a_well_formed_pdf_without_pages_says_so(tmp_path):
+    """PDFium refuses such a file saying only "Success"."""
+    import pikepdf
+
+    path = tmp_path / "empty.pdf"
+    pikepdf.new().save(path)
+    with pytest.raises(ImageError, match=r"empty\.pdf: PDF has no pages$"):
+        only_page(path)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\n" + b"\0" * 64)
+    with pytest.raises(ImageError, match=r"damaged\.pdf: not a readable PDF \(.+\)$") as info:
+        only_page(damaged)
+    assert "Success" not in str(info.value)
+
+
+MEMORY_CAP = 1536 << 20
+"""Address space for decoding a 60 MP RGBA PNG: its 240 MB of pixels, 180 MB as 8-bit RGB, and the libraries."""
+
+
+@pytest.mark.slow
+def test_a_60_mp_rgba_png_is_read_under_a_memory_cap(tmp_path):
+    """The float arithmetic of alpha compositing holds one strip of rows, not the page (it took 3.8 GB)."""
+    import resource
+    import subprocess
+    import sys
+
+    from PIL import ImageDraw
+
+    path = tmp_path / "big.png"
+    image = Image.new("RGBA", (8944, 6708), (255, 255, 255, 0))
+    ImageDraw.Draw(image).rectangle((1000, 1000, 1400, 1100), fill=(0, 0, 0, 255))
+    image.save(path)
+    del image
+    root = Path(__file__).resolve().parents[1]
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from ocr.decode.sources import decode_pages; "
+              "page = next(iter(decode_pages(sys.argv[2], max_side=2000))); "
+              "print(page.image.shape, page.original_shape, page.image[235, 260], page.image[0, 0])")
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    done = subprocess.run([sys.executable, "-c", script, str(root), str(path)], capture_output=True, text=True,
+                          preexec_fn=cap, env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split("\n")[0] == "(1499, 1999, 3) (6708, 8944) [0 0 0] [255 255 255]"

@@ -1,5 +1,8 @@
 import json
+import os
+import tempfile
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -219,3 +222,53 @@ def test_writer_methods_and_format_from_file_name(reading, tmp_path):
 def test_box_of_words():
     chars = [Char([10, 5, 20, 15], "A", 1.0), Char([8, 18, 22, 30], "B", 1.0)]
     assert box_of(chars) == [8, 5, 22, 30]
+
+
+def hocr_properties(title):
+    """hOCR ``title`` properties: name -> value, a double-quoted value unescaped (``\\"``, ``\\\\``)."""
+    props, k = {}, 0
+    while k < len(title):
+        while k < len(title) and title[k] in " ;":
+            k += 1
+        start = k
+        while k < len(title) and title[k] != " ":
+            k += 1
+        name, k = title[start:k], k + 1
+        if k < len(title) and title[k] == '"':
+            value, k = "", k + 1
+            while title[k] != '"':
+                if title[k] == "\\":
+                    k += 1
+                value, k = value + title[k], k + 1
+            k += 1
+        else:
+            end = title.find(";", k)
+            end = len(title) if end < 0 else end
+            value, k = title[k:end].strip(), end
+        props[name] = value
+    return props
+
+
+ODD_NAMES = {                        # file name -> how the XML formats show it
+    "ctl\x01name.png": "ctl\\x01name.png",
+    'quote"and;semi.png': 'quote"and;semi.png',
+    "back\\slash.png": "back\\slash.png",
+    os.fsdecode(b"caf\xe9.png"): "caf\\xe9.png",          # not UTF-8: Python decodes the byte as a surrogate
+    "amp&<lt>.png": "amp&<lt>.png",
+    "\ufffe.png": "\\ufffe.png",
+}
+
+
+@pytest.mark.parametrize("name", list(ODD_NAMES))
+def test_xml_outputs_are_well_formed_whatever_the_file_name(name):
+    shown = ODD_NAMES[name]
+    reading = made_reading(name)
+    hocr = parse(render([reading], "hocr"))
+    page = hocr.find(f".//{XHTML}div[@class='ocr_page']")
+    assert hocr_properties(page.get("title")) == {"image": shown, "bbox": f"0 0 {WIDTH} {HEIGHT}", "ppageno": "0"}
+    alto = parse(render([reading], "alto"))
+    assert alto.find(f"{ALTO}Description/{ALTO}sourceImageInformation/{ALTO}fileName").text == shown
+    page_xml = parse(render([reading], "page"))
+    assert page_xml.find(f"{PAGE}Page").get("imageFilename") == shown
+    for fmt in ("hocr", "alto", "page"):
+        save([reading], Path(tempfile.mkdtemp()) / "out.xml", fmt)

@@ -89,12 +89,19 @@ def test_version():
     assert res.exit_code == 0 and __version__ in res.stdout
 
 
-def test_unwritable_overlay_is_an_error_after_the_text(stub_model, two_same_named, tmp_path):
+def test_an_overlay_into_a_missing_folder_is_refused_before_reading(stub_model, two_same_named, tmp_path):
     res = run([two_same_named[1], "--overlay", tmp_path / "no" / "such" / "o.png"])
-    assert res.stdout == "EEE EEEE\nEEE\n"
-    assert res.exit_code == 1
+    assert res.exit_code == 1 and res.stdout == ""
+    assert res.stderr == f"Error: {tmp_path / 'no' / 'such' / 'o.png'}: cannot write (no folder {tmp_path / 'no' / 'such'})\n"
+
+
+def test_an_overlay_that_fails_while_writing_is_an_error_after_the_text(stub_model, two_same_named, tmp_path):
+    (tmp_path / "o-b-page.png").mkdir()                  # the second overlay's name is taken by a folder
+    res = run([*two_same_named, "--overlay", tmp_path / "o.png"])
+    assert res.stdout == "==> " + str(two_same_named[0]) + " <==\nEEE\n==> " + str(two_same_named[1]) + " <==\nEEE EEEE\nEEE\n"
+    assert res.exit_code == 1 and (tmp_path / "o-a-page.png").is_file()
     errors = res.stderr.strip().splitlines()
-    assert len(errors) == 1 and errors[0].startswith("Error: overlay") and "o.png" in errors[0]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: overlay {tmp_path / 'o-b-page.png'}: cannot write")
 
 
 def test_same_named_inputs_keep_their_own_overlays(stub_model, two_same_named, tmp_path):

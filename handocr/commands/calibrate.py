@@ -5,8 +5,8 @@ import click
 
 from ocr.recognition.glyph import CLASSES
 
-from .options import (DATA_DIR_OPTION, FORMAT_OPTION, emit, fail, invoked_command_line, load_data_or_fail,
-                      load_model_or_fail)
+from .options import (DATA_DIR_OPTION, FORMAT_OPTION, emit, fail, guard_output, invoked_command_line,
+                      load_data_or_fail, load_model_or_fail)
 
 
 @click.command()
@@ -28,6 +28,7 @@ def calibrate(model_path, out_path, data_dir, extra_dirs, fmt):
     from training.sources import concatenate, load_folder_split
     from training.torch_models import TorchClassifier
 
+    guard_output(out_path)
     model = load_model_or_fail(model_path)
     if not isinstance(model, TorchClassifier):
         fail(f"{model_path}: calibrate takes a PyTorch classifier (.pt), not a {model.kind}")

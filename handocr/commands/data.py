@@ -6,7 +6,7 @@ import numpy as np
 
 from ocr.recognition.glyph import CLASSES
 
-from .options import DATA_DIR_OPTION, SEED_OPTION, load_data_or_fail
+from .options import DATA_DIR_OPTION, SEED_OPTION, guard_output, load_data_or_fail
 
 
 @click.command()
@@ -55,7 +55,8 @@ def data(data_dir, grid, per_class, seed):
 
 
 @click.command("make-samples")
-@click.option("--out", "out_dir", default="sample_images", show_default=True, type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", default="samples", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the pages (never the shipped sample_images/: copy pages there by hand).")
 @click.option("--pages", "n_pages", default=3, show_default=True, type=click.IntRange(1))
 @click.option("--touching", is_flag=True, help="Every letter touches or overlaps its neighbours.")
 @DATA_DIR_OPTION
@@ -64,5 +65,6 @@ def make_samples(out_dir, n_pages, touching, data_dir, seed):
     """Compose example pages from NIST36 test-split glyphs: NAME.png + NAME.txt."""
     from training.sample_pages import write_samples
 
+    guard_output(out_dir)
     for path in load_data_or_fail(write_samples, out_dir, data_dir, n_pages, seed, touching):
         click.echo(f"wrote {path} and {path.with_suffix('.txt').name}")

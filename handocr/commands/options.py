@@ -34,14 +34,27 @@ def load_data_or_fail(loader, *args, **kwargs):
         fail(str(exc))
 
 
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report a command the signal ended."""
+
+
 class RecordingGroup(click.Group):
-    """A click group that remembers the arguments it was invoked with (model files record the command)."""
+    """A click group that remembers the arguments it was invoked with (model files record the command).
+
+    Ctrl-C ends a command quietly with :data:`INTERRUPTED` (click would print "Aborted!" and exit 1).
+    """
 
     invoked_args = ()
 
     def main(self, args=None, *rest, **kwargs):
         RecordingGroup.invoked_args = tuple(sys.argv[1:] if args is None else args)
         return super().main(args, *rest, **kwargs)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            sys.exit(INTERRUPTED)
 
 
 def invoked_command():
@@ -87,8 +100,13 @@ def reader_classifier_or_fail(spec):
 
 
 def prepare_out_dir(out_dir):
+    """The output folder of a training command, created, or exit 1 (shipped folders refused: :func:`guard_output`)."""
+    guard_output(out_dir)
     path = Path(out_dir)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{out_dir}: cannot create ({exc.strerror or first_line(exc)})")
     return path
 
 MODEL_HELP = "Classifier: 'cnn', 'mlp', 'torch-mlp' or a model file path."
@@ -143,11 +161,20 @@ def torch_line_model_or_fail(spec):
         fail(first_line(exc))
 
 
+SHIPPED_SAMPLES = Path(__file__).resolve().parents[2] / "sample_images"
+"""The example pages shipped with a clone (generated once; ``make-samples`` writes elsewhere)."""
+
+
 def guard_output(path):
-    """Exit 1 when ``path`` would write into the shipped models or sample images (copy a result there by hand)."""
+    """Exit 1 when ``path`` would write into the shipped models or sample images (copy a result there by hand).
+
+    The one place of this rule: every output of ``train``, ``calibrate`` and ``make-samples``,
+    defaults included, passes through it before anything is loaded or trained. Links are
+    followed, so a link into a shipped folder is refused too.
+    """
     from ocr.recognition.model_files import MODELS_DIR
 
     target = Path(path).resolve()
-    for shipped in (MODELS_DIR.resolve(), (Path(__file__).resolve().parents[2] / "sample_images")):
+    for shipped in (MODELS_DIR.resolve(), SHIPPED_SAMPLES):
         if target == shipped or shipped in target.parents:
             fail(f"{path}: is inside the shipped {shipped.name}/ folder; write elsewhere and copy it there by hand")

@@ -39,8 +39,8 @@ def train_mlp_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, weight_dec
     from training.provenance import provenance
     from training.train_numpy import augment_rows, train_mlp
 
-    splits = load_data_or_fail(load_all, data_dir)
     out = prepare_out_dir(out_dir)
+    splits = load_data_or_fail(load_all, data_dir)
     aug = augment_rows if augment else None
     rates = [lr, lr * 10, lr / 10] if lr_sweep else [lr]
     histories, finals = {}, []
@@ -84,8 +84,8 @@ def train_autoencoder_cmd(data_dir, hidden, epochs, lr, batch_size, momentum, ou
     from training.provenance import provenance
     from training.train_numpy import train_autoencoder
 
-    splits = load_data_or_fail(load_all, data_dir)
     out = prepare_out_dir(out_dir)
+    splits = load_data_or_fail(load_all, data_dir)
     model, hist = train_autoencoder(splits["train"], splits["valid"], hidden=hidden, epochs=epochs, lr=lr,
                                     batch_size=batch_size, momentum=momentum, seed=seed, progress=progress,
                                     provenance=provenance(splits, augment=False, argv=invoked_command()))
@@ -153,6 +153,7 @@ def train_torch_cmd(kind):
         from training.sources import concatenate
         from training.train_torch import train_torch
 
+        out = prepare_out_dir(out_dir)
         splits = load_data_or_fail(load_all, data_dir)
         extra = load_extra_train_or_fail(pool, extra_dirs)
         init = None
@@ -166,7 +167,6 @@ def train_torch_cmd(kind):
             run_provenance["init"] = {"path": str(init_path), "command": init.settings.get("command"),
                                       "calibration": init.settings.get("calibration")}
         train_set = concatenate([splits["train"], *extra.values(), *repeated]) if extra else splits["train"]
-        out = prepare_out_dir(out_dir)
         path, hist = train_torch(kind, train_set, splits["valid"], out / f"{kind.replace('-', '_')}.pt",
                                  epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, augment=augment,
                                  progress=progress, label_smoothing=label_smoothing, threads=threads,

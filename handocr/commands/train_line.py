@@ -44,6 +44,7 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
     from training.plots import curves
     from training.train_line import train_line
 
+    out = prepare_out_dir(out_dir)
     init = torch_line_model_or_fail(init_path) if init_path else None
     arch = None
     if line_sets:
@@ -61,7 +62,6 @@ def train_line_cmd(data_dir, pool, extra_dirs, epochs, steps_per_epoch, batch_si
     else:
         bank = load_data_or_fail(training_bank, data_dir, pool, extra_dirs)
         valid = load_data_or_fail(fixed_line_set, "valid", data_dir, valid_lines)
-    out = prepare_out_dir(out_dir)
 
     def plot(hist):
         curves({"": hist}, out / "loss.png", "loss", "CTC loss per character")

@@ -34,14 +34,67 @@ def _decode_frame(frame, max_pixels, refuse_pixels, max_side=None):
     factor = _reduction(height, width, max_pixels, max_side)
     if factor > 1 and frame.format == "JPEG":
         frame.draft(frame.mode, (int(width / factor), int(height / factor)))
-    upright = ImageOps.exif_transpose(frame)
+    if frame.mode in ("L", "RGB") and min(frame.size) >= 2:
+        upright = ImageOps.exif_transpose(frame)
+        return np.asarray(_fit_image(upright, max_pixels, max_side)), _shown_shape(frame, width, height)
     orientation = frame.getexif().get(0x0112, 1)
-    swapped = orientation in (5, 6, 7, 8)
-    original_shape = (width, height) if swapped else (height, width)
-    if upright.mode in ("L", "RGB") and min(upright.size) >= 2:
-        return np.asarray(_fit_image(upright, max_pixels, max_side)), original_shape
-    image = array_to_uint8(_pixels(upright), "image")
-    return fit(image, max_pixels, max_side)[0], original_shape
+    if frame.format == "TIFF" and orientation != 1:     # Pillow turns a TIFF's frames its own way: as before
+        upright = ImageOps.exif_transpose(frame)
+        return fit(_uint8_in_strips(upright), max_pixels, max_side)[0], _shown_shape(frame, width, height)
+    image = _oriented(_uint8_in_strips(frame), orientation)
+    return fit(image, max_pixels, max_side)[0], _shown_shape(frame, width, height)
+
+
+def _shown_shape(frame, width, height):
+    """``(H, W)`` of the stored ``width`` x ``height`` as shown, by the EXIF orientation ``frame`` reports now."""
+    return (width, height) if frame.getexif().get(0x0112, 1) in (5, 6, 7, 8) else (height, width)
+
+
+STRIP_ROWS = 256
+"""Rows converted at a time from an image that is not 8-bit grey or RGB (memory: one strip, not the page, in float)."""
+ORIENTED = {2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
+            5: lambda a: a.swapaxes(0, 1), 6: lambda a: np.rot90(a, -1), 7: lambda a: a[::-1, ::-1].swapaxes(0, 1),
+            8: lambda a: np.rot90(a, 1)}
+"""EXIF orientation -> the array as a viewer shows it (the same pixels as ``ImageOps.exif_transpose``)."""
+
+
+def _oriented(image, orientation):
+    if orientation not in ORIENTED:
+        return image
+    return np.ascontiguousarray(ORIENTED[orientation](image))
+
+
+def _uint8_in_strips(img):
+    """``array_to_uint8(_pixels(img))``, converted :data:`STRIP_ROWS` rows at a time.
+
+    Only the decoded image and the 8-bit result are ever whole; the float
+    arithmetic of scaling and alpha compositing holds one strip. Images scaled by
+    their own range (32-bit integer, float) are scanned for it first, strip by strip.
+    """
+    width, height = img.size
+    if min(width, height) < 2:
+        return array_to_uint8(_pixels(img), "image")
+    strips = [(top, min(top + STRIP_ROWS, height)) for top in range(0, height, STRIP_ROWS)]
+
+    def strip(top, bottom):
+        return _pixels(img.crop((0, top, width, bottom)))
+
+    value_range = None
+    if img.mode in ("I", "F") or img.mode.startswith("I;"):
+        lows, highs = zip(*(_range(strip(top, bottom)) for top, bottom in strips))
+        value_range = (min(lows), max(highs))
+    out = None
+    for top, bottom in strips:
+        part = _convert(strip(top, bottom), value_range)
+        if out is None:
+            out = np.empty((height, width) + part.shape[2:], np.uint8)
+        out[top:bottom] = part
+    return out
+
+
+def _range(array):
+    values = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+    return float(values.min()), float(values.max())
 
 
 def _pixels(img):
@@ -81,9 +134,16 @@ def array_to_uint8(array, name="<array>"):
         raise ImageError(f"{name}: not a readable image (shape {array.shape})")
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise ImageError(f"{name}: not a readable image (dtype {array.dtype})")
+    return _convert(array)
+
+
+def _convert(array, value_range=None):
+    """:func:`array_to_uint8` of a checked array; ``value_range`` the whole image's ``(low, high)`` for a strip."""
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
     if array.dtype == np.uint8 and (array.ndim == 2 or array.shape[2] == 3):
         return array
-    unit = _to_unit(array)
+    unit = _to_unit(array, value_range)
     if unit.ndim == 3 and unit.shape[2] in (2, 4):
         alpha = unit[:, :, -1:]
         unit = unit[:, :, :-1] * alpha + (1.0 - alpha)
@@ -92,7 +152,7 @@ def array_to_uint8(array, name="<array>"):
     return (unit * 255.0).round().astype(np.uint8)
 
 
-def _to_unit(array):
+def _to_unit(array, value_range=None):
     if array.dtype == bool:
         return array.astype(np.float32)
     if array.dtype == np.uint8:
@@ -100,7 +160,7 @@ def _to_unit(array):
     if array.dtype == np.uint16:
         return array.astype(np.float32) / 65535.0
     values = np.nan_to_num(array.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-    low, high = float(values.min()), float(values.max())
+    low, high = value_range if value_range is not None else (float(values.min()), float(values.max()))
     if np.issubdtype(array.dtype, np.integer):
         if low >= 0 and high <= 65535:
             return (values / (255.0 if high <= 255 else 65535.0)).astype(np.float32)

@@ -74,6 +74,31 @@ def decode_pages(source, max_pixels=MAX_PIXELS, refuse_pixels=REFUSE_PIXELS, pdf
         yield from image_pages(img, name, max_pixels, refuse_pixels, max_side)
 
 
+def original_bytes(source):
+    """The encoded bytes of an input as it was given: a file's, or stdin's (read once, then kept).
+
+    Returns None for what has no encoded original here (``"<array>"``, ``"<bytes>"``).
+    The searchable PDF embeds these bytes rather than the working image.
+    """
+    name = os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
+    if name is None or name.startswith("<"):
+        return None
+    if name == STDIN:
+        return stdin_bytes()
+    return Path(name).read_bytes()
+
+
+def stdin_bytes():
+    """All of standard input's bytes: read on the first call, the same bytes on later ones (same ``sys.stdin``)."""
+    global _stdin
+    if _stdin is None or _stdin[0] is not sys.stdin:
+        _stdin = (sys.stdin, sys.stdin.buffer.read())
+    return _stdin[1]
+
+
+_stdin = None
+
+
 def load_image(source, **kwargs):
     """The working image of the first page of ``source`` (see :func:`decode_pages`)."""
     return next(iter(decode_pages(source, **kwargs))).image
@@ -84,7 +109,7 @@ def _open_source(source):
         return "<bytes>", io.BytesIO(bytes(source))
     name = os.fspath(source)
     if name == STDIN:
-        return STDIN, io.BytesIO(sys.stdin.buffer.read())
+        return STDIN, io.BytesIO(stdin_bytes())
     if not os.path.exists(name):
         raise ImageError(f"{name}: no such file")
     if os.path.isdir(name):

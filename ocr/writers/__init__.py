@@ -1,9 +1,8 @@
 """Stage 5, writers: one module per output format, each with ``EXTENSION`` and ``render(pages)``; pictures."""
-import os
-import tempfile
 from pathlib import Path
 
 from . import alto, hocr, jsonlines, jsonlist, pagexml, pdf, text, tsv
+from .output import check_output, write_atomic, write_output  # noqa: F401  (the writers' public helpers)
 
 WRITERS = {"text": text, "json": jsonlist, "jsonl": jsonlines, "tsv": tsv, "hocr": hocr, "alto": alto,
            "page": pagexml, "pdf": pdf}
@@ -29,21 +28,11 @@ def format_of(path):
 
 
 def save(pages, path, fmt=None):
-    """Write ``pages`` to ``path`` in ``fmt`` (default from the extension), all or nothing."""
+    """Write ``pages`` to ``path`` in ``fmt`` (default from the extension), all or nothing.
+
+    ``path`` may be ``"-"`` (standard output), a FIFO or device (written through)
+    or a symbolic link (followed); see :func:`ocr.writers.output.write_output`.
+    """
     data = render(pages, fmt or format_of(path))
-    write_atomic(path, data)
+    write_output(path, data)
     return Path(path)
-
-
-def write_atomic(path, data):
-    """Write str or bytes to ``path`` through a temporary file in the same folder, so no half file is left."""
-    path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

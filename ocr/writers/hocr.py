@@ -1,12 +1,17 @@
 """hOCR 1.2: ocr_page > ocr_carea > ocr_par > ocr_line > ocrx_word, each with ``bbox``; words with ``x_wconf``."""
 from ..boxes import box_of, line_chars, word_confidence
-from .xmltree import SOFTWARE, VERSION, element, serialise
+from .xmltree import SOFTWARE, VERSION, element, serialise, xml_safe
 
 EXTENSION = ".hocr"
 XHTML = "http://www.w3.org/1999/xhtml"
 DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
 CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf"
+
+
+def quoted(value):
+    """An hOCR property string value: in double quotes, ``\\`` and ``"`` escaped with a backslash."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def bbox(box):
@@ -26,7 +31,7 @@ def render(pages):
     for n, page in enumerate(pages, start=1):
         height, width = page.shape
         page_div = element(body, "div", **{"class": "ocr_page", "id": f"page_{n}",
-                                           "title": f'image "{page.source}"; bbox 0 0 {width} {height}; '
+                                           "title": f"image {quoted(xml_safe(page.source))}; bbox 0 0 {width} {height}; "
                                                     f"ppageno {n - 1}"})
         if not page.chars:
             continue

@@ -2,9 +2,13 @@
 
 Matplotlib (Agg backend, no screen needed) is imported only when a picture is drawn.
 """
+import io
+import os
+
 import numpy as np
 
 from ..recognition.glyph import IMAGE_SIDE
+from .output import write_output
 
 
 def pyplot():
@@ -17,12 +21,21 @@ def pyplot():
     return plt
 
 
-def save_figure(fig, path):
-    """Save a figure as PNG (tight layout, 110 dpi) and close it."""
+def save_figure(fig, path, dpi=110, tight=True):
+    """Save a figure (PNG unless the name asks for another format matplotlib writes) and close it.
+
+    Drawn in memory, then written whole by :func:`ocr.writers.output.write_output`.
+    """
     plt = pyplot()
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    if tight:
+        fig.tight_layout()
+    suffix = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, dpi=dpi, format=suffix if suffix in fig.canvas.get_supported_filetypes() else "png")
+    finally:
+        plt.close(fig)
+    write_output(path, buffer.getvalue())
     return path
 
 
@@ -87,6 +100,4 @@ def overlay(image, result, path):
     ax.set_xlim(0, w)
     ax.set_axis_off()
     fig.subplots_adjust(0, 0, 1, 1)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path, dpi=100, tight=False)
