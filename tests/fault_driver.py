@@ -81,7 +81,7 @@ def main(argv):
     FaultyReader.settings = dict(zip(options[::2], options[1::2]))
     ocr.api.Reader = FaultyReader
     model_files.load_classifier = lambda spec, inference=False: StubClassifier()
-    ocr.api.line_recogniser = lambda *rest: None
+    ocr.api.line_recogniser = lambda *rest, **options: None
     from handocr.commands import main as handocr_main
 
     sys.argv = ["handocr", *args]
