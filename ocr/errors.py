@@ -17,3 +17,7 @@ def first_line(exc, limit=None):
 
 class ModelFormatError(ValueError):
     """A file is not a model of the expected kind (wrong shapes, truncated, not a model)."""
+
+
+class BatchError(OCRError):
+    """A batch cannot start (e.g. no Dask scheduler at the address)."""

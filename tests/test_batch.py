@@ -13,7 +13,8 @@ from PIL import Image
 
 from handocr.commands.read import read
 from ocr.api import Reader
-from ocr.batch import _start_worker, in_order, read_source
+from ocr.batch.ordering import in_order, read_source
+from ocr.batch.processes import start_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ["THE", "LIFT", "FEZ", "HEX", "TEN", "ZEN", "NET", "FIX"]
@@ -36,16 +37,16 @@ def mixed_inputs(tmp_path):
 
 @pytest.fixture
 def windows(monkeypatch):
-    """The ``window`` of every :func:`ocr.batch.in_order` call made during the test."""
-    import ocr.batch
+    """The ``window`` of every :func:`ocr.batch.ordering.in_order` call made during the test."""
+    import ocr.batch.ordering
 
-    seen, in_order_ = [], ocr.batch.in_order
+    seen, in_order_ = [], ocr.batch.ordering.in_order
 
     def recording(submit, payloads, window):
         seen.append(window)
         return in_order_(submit, payloads, window)
 
-    monkeypatch.setattr(ocr.batch, "in_order", recording)
+    monkeypatch.setattr(ocr.batch.ordering, "in_order", recording)
     return seen
 
 
@@ -105,17 +106,17 @@ def worker_state():
     import torch
     from threadpoolctl import threadpool_info
 
-    from ocr import batch
+    from ocr.batch import processes
 
     return (torch.get_num_threads(), {pool["num_threads"] for pool in threadpool_info()},
-            type(batch._worker_reader.classifier).__name__)
+            type(processes.worker_reader.classifier).__name__)
 
 
 @pytest.mark.slow
 def test_a_worker_gets_the_reader_and_reads_with_one_thread():
     from conftest import StubClassifier
 
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker,
                              initargs=(pickle.dumps(Reader(StubClassifier())),)) as pool:
         assert pool.submit(worker_state).result() == (1, {1}, "StubClassifier")
 
@@ -276,13 +277,13 @@ def dask_task_state(pickled_reader, data):
     """BLAS threads before and after one Dask task reads ``data`` in a fresh process, and its pages' status."""
     from threadpoolctl import threadpool_info
 
-    from ocr import batch
+    from ocr.batch import cluster
 
     def blas():
         return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
 
     reader, before = pickle.loads(pickled_reader), blas()
-    pages = batch._read_on_dask_worker(reader, "page.png", data, {"keep_image": False, "keep_crops": False})
+    pages = cluster.read_on_dask_worker(reader, "page.png", data, {"keep_image": False, "keep_crops": False})
     return before, blas(), [page.ok for page in pages]
 
 
@@ -293,7 +294,7 @@ def test_a_dask_task_reads_with_one_thread_even_where_the_worker_was_started_wit
 
     from conftest import StubClassifier
 
-    from ocr.batch import THREAD_VARIABLES
+    from ocr.batch.ordering import THREAD_VARIABLES
 
     for name in THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)

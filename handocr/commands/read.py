@@ -32,6 +32,20 @@ def write_extras(reading, name, overlay_path, crops_path, several):
     return errors
 
 
+def quiet_dask_client():
+    """Keep the Dask client's own log lines (a lost worker's task "rescheduling") off the command's stderr.
+
+    What a user needs to know arrives as the batch's own errors: an input that failed after its retries.
+    """
+    import logging
+
+    import distributed  # noqa: F401  (sets its loggers' levels on import: set ours after)
+
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name == "distributed" or name.startswith("distributed."):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def suffixed(path, stem_suffix, several):
     """``path`` itself, or ``NAME-SUFFIX.ext`` when writing one file per page."""
     path = Path(path)
@@ -88,6 +102,8 @@ def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, c
         fail("--format pdf writes a file: give -o FILE.pdf or --output-dir DIR")
     if jobs and scheduler:
         fail("give either --jobs N or --scheduler ADDRESS, not both")
+    if scheduler:
+        quiet_dask_client()
     sources = expand_inputs(images, recursive)
     if not sources:
         fail("no images found in " + ", ".join(images))

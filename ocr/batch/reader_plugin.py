@@ -14,7 +14,7 @@ class ReaderPlugin(WorkerPlugin):
     Parameters
     ----------
     key : str
-        The batch's key: tasks find the reader under it (``ocr.batch._dask_readers``).
+        The batch's key: tasks find the reader under it (``ocr.batch.cluster.dask_readers``).
     pickled_reader : bytes
     """
 
@@ -23,11 +23,11 @@ class ReaderPlugin(WorkerPlugin):
         self.name = f"handocr-reader-{key}"
 
     def setup(self, worker):
-        from . import batch
+        from . import cluster
 
-        batch._dask_readers[self.key] = pickle.loads(self.pickled_reader)
+        cluster.dask_readers[self.key] = pickle.loads(self.pickled_reader)
 
     def teardown(self, worker):
-        from . import batch
+        from . import cluster
 
-        batch._dask_readers.pop(self.key, None)
+        cluster.dask_readers.pop(self.key, None)
