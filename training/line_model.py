@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from ocr.errors import ModelFormatError
-from ocr.recognition.line_image import LINE_HEIGHT, MIXED_ALPHABET, SPREAD, SPREAD_HEIGHT, pad_strips
+from ocr.recognition.line_image import LINE_HEIGHT, MIXED_ALPHABET, SPREAD, SPREAD_HEIGHT, pad_strips, strip_geometry
 
 from .line_text import LINE_ALPHABET
 from .torch_models import read_model_blob
@@ -95,11 +95,7 @@ class LineRecogniser:
     def __init__(self, net, arch, settings=None, metrics=None):
         self.net = net.eval()
         self.arch = dict(arch)
-        self.alphabet = self.arch.get("alphabet", LINE_ALPHABET)
-        self.framing = self.arch.get("framing", "band")
-        self.strip_height = int(self.arch.get("strip_height", LINE_HEIGHT))
-        self.spread = self.arch.get("spread")
-        self.strip_scale = float(self.arch.get("strip_scale", 1.0))
+        vars(self).update(strip_geometry(self.arch))
         self.settings = settings or {}
         self.metrics = metrics or {}
 

@@ -58,19 +58,42 @@ def line_input(ink, letter_height, stroke=LINE_STROKE):
     ink = np.asarray(ink, bool)
     h, w = ink.shape
     scale = LETTER_HEIGHT / max(float(letter_height), 1.0)
+    top = int(round(max(1, int(round(h * scale))) / 2 - LINE_HEIGHT / 2))
+    return cut_strip(scaled_ink(ink, scale, strip_width(w, letter_height), stroke), top, LINE_HEIGHT), scale, top
+
+
+def scaled_ink(ink, scale, width, stroke=LINE_STROKE):
+    """A crop's ink with its strokes set to ``stroke`` px after scaling, resized by ``scale`` to ``width`` columns.
+
+    Parameters
+    ----------
+    ink : (h, w) bool array
+    scale : float
+        Rows after over rows before (``round(h * scale)`` rows).
+    width : int
+        Columns after.
+    stroke : float
+
+    Returns
+    -------
+    (round(h * scale), width) bool array
+    """
+    h, w = ink.shape
     if ink.any():
         thick = set_stroke_width(ink, stroke_width(ink), stroke / scale)
         pad = (thick.shape[0] - h) // 2
         ink = thick[pad: pad + h, pad: pad + w] if pad > 0 else thick
-    out_h, out_w = max(1, int(round(h * scale))), strip_width(w, letter_height)
-    small = transform.resize(ink.astype(np.float32), (out_h, out_w), order=1, anti_aliasing=scale < 1,
-                             preserve_range=True) > 0.5
-    y0 = int(round(out_h / 2 - LINE_HEIGHT / 2))
-    strip = np.zeros((LINE_HEIGHT, out_w), bool)
-    s1, s2 = max(y0, 0), min(y0 + LINE_HEIGHT, out_h)
+    return transform.resize(ink.astype(np.float32), (max(1, int(round(h * scale))), width), order=1,
+                            anti_aliasing=scale < 1, preserve_range=True) > 0.5
+
+
+def cut_strip(small, top, height):
+    """Rows ``top .. top + height`` of a scaled crop as the recogniser's float32 strip (rows outside it are paper)."""
+    strip = np.zeros((height, small.shape[1]), bool)
+    s1, s2 = max(top, 0), min(top + height, small.shape[0])
     if s2 > s1:
-        strip[s1 - y0: s2 - y0] = small[s1:s2]
-    return binary_line(strip), scale, y0
+        strip[s1 - top: s2 - top] = small[s1:s2]
+    return binary_line(strip)
 
 
 def ink_spread(ink):
@@ -120,19 +143,22 @@ def spread_input(ink, spread=SPREAD, height=SPREAD_HEIGHT, stroke=LINE_STROKE):
     h, w = ink.shape
     centre, deviation = ink_spread(ink)
     scale = spread / deviation
-    if ink.any():
-        thick = set_stroke_width(ink, stroke_width(ink), stroke / scale)
-        pad = (thick.shape[0] - h) // 2
-        ink = thick[pad: pad + h, pad: pad + w] if pad > 0 else thick
-    out_h, out_w = max(1, int(round(h * scale))), max(8, int(round(w * scale)))
-    small = transform.resize(ink.astype(np.float32), (out_h, out_w), order=1, anti_aliasing=scale < 1,
-                             preserve_range=True) > 0.5
-    y0 = int(round(centre * scale - height / 2))
-    strip = np.zeros((height, out_w), bool)
-    s1, s2 = max(y0, 0), min(y0 + height, out_h)
-    if s2 > s1:
-        strip[s1 - y0: s2 - y0] = small[s1:s2]
-    return binary_line(strip), scale, y0
+    top = int(round(centre * scale - height / 2))
+    return cut_strip(scaled_ink(ink, scale, max(8, int(round(w * scale))), stroke), top, height), scale, top
+
+
+def strip_geometry(arch):
+    """A line model's alphabet and strip geometry from its ``arch``, with the capitals' model's defaults.
+
+    Returns
+    -------
+    dict
+        ``alphabet``; ``framing`` ('band' or 'spread'); ``strip_height`` (the
+        network's input rows); ``spread`` (None for 'band'); ``strip_scale``.
+    """
+    return {"alphabet": arch.get("alphabet", LINE_ALPHABET), "framing": arch.get("framing", "band"),
+            "strip_height": int(arch.get("strip_height", LINE_HEIGHT)), "spread": arch.get("spread"),
+            "strip_scale": float(arch.get("strip_scale", 1.0))}
 
 
 def shrink_strip(strip, factor):

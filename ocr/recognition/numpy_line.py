@@ -11,7 +11,7 @@ import numpy as np
 from nn.activations import log_softmax, sigmoid
 
 from ..errors import ModelFormatError
-from .line_image import LINE_ALPHABET, LINE_HEIGHT, pad_strips
+from .line_image import pad_strips, strip_geometry
 from .numpy_classifier import conv3x3, folded_conv, max_pool
 from .torch_file import read_torch_file
 
@@ -67,11 +67,7 @@ class NumpyLineRecogniser:
 
     def __init__(self, state, arch, settings=None, metrics=None):
         self.arch = dict(arch)
-        self.alphabet = self.arch.get("alphabet", LINE_ALPHABET)
-        self.framing = self.arch.get("framing", "band")
-        self.strip_height = int(self.arch.get("strip_height", LINE_HEIGHT))
-        self.spread = self.arch.get("spread")
-        self.strip_scale = float(self.arch.get("strip_scale", 1.0))
+        vars(self).update(strip_geometry(self.arch))
         self.settings, self.metrics = settings or {}, metrics or {}
         self.convs = [folded_conv(state, f"features.{4 * k}", f"features.{4 * k + 1}") for k in range(4)]
         self.lstm = [[[np.asarray(state[f"rnn.{name}_l{layer}{suffix}"], np.float32)
