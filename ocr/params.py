@@ -63,6 +63,20 @@ class FrontEndParams:
         Rule pixels darker than this many times the median darkness of the
         page's rule pixels are pen lying along the rule and stay (pen measured
         at 2x or more of the rules on the ruled dev pages).
+    sheet_texture : float
+        A frame whose smooth part (local paper brightness spread, standard
+        deviation over mean in a window of ``sheet_scale`` of the page, under
+        this) is split into regions none of which covers ``sheet_max_share``
+        of it shows a sheet held up in a scene; the sheet is the smooth region
+        holding the most ink (:func:`ocr.frontend.paper.held_sheet`). Paper
+        measures under 0.01 (camera noise, gradual shadows: the roughness is
+        taken about the local mean), scenes 0.03-0.35 (cloth, foliage, faces).
+    sheet_scale : float
+        See ``sheet_texture`` (fraction of the page's longer side).
+    sheet_max_share, sheet_min_share : float
+        See ``sheet_texture``: fractions of the frame (a sheet filling most of
+        the frame, its spiral and edges rough: 0.84 and more of it smooth on
+        the dev and real pages; sheets held up in a room: 0.5 and less).
     min_box : float
         Boxes with a longer side below this fraction of the ``page`` are
         specks.
@@ -213,6 +227,10 @@ class FrontEndParams:
     rule_tilt_spread: float = 1.0
     rule_bridge_strokes: float = 2.0
     rule_pen_contrast: float = 1.8
+    sheet_texture: float = 0.03
+    sheet_scale: float = 1 / 60
+    sheet_max_share: float = 0.67
+    sheet_min_share: float = 0.03
     min_box: float = 0.004
     row_height_ratio: float = 1.6
     row_centre: float = 0.35
