@@ -178,6 +178,35 @@ def test_rules_through_every_letter_leave_the_letters_whole():
     assert heights.min() > 0.9 * h and heights.max() < 1.15 * h
 
 
+def _ruled_at(angle, h=60, spacing=26):
+    """Six letters on paper ruled at ``angle`` degrees (two-pixel rules every ``spacing`` px through every letter)."""
+    from skimage import draw
+
+    page = np.full((400, 900), 0.9)
+    for k, ch in enumerate("HKTLEF"):
+        draw_letter(page, ch, 150, 80 + 120 * k, h, width=4)
+    t = np.deg2rad(angle)
+    along, across = np.array([np.sin(t), np.cos(t)]), np.array([np.cos(t), -np.sin(t)])
+    for k in range(-40, 41):
+        a, b = np.array([200, 450]) + across * k * spacing - along * 1200, np.array([200, 450]) + across * k * spacing + along * 1200
+        rr, cc = draw.line(int(a[0]), int(a[1]), int(b[0]), int(b[1]))
+        ok = (rr >= 0) & (rr < 399) & (cc >= 0) & (cc < 900)
+        for dy in (0, 1):
+            page[rr[ok] + dy, cc[ok]] = np.minimum(page[rr[ok] + dy, cc[ok]], 0.55)
+    return page
+
+
+@pytest.mark.parametrize("angle", [30, 45, 60])
+def test_rules_at_any_angle_are_removed_and_the_letters_stay_whole(angle):
+    """A pad held aslant: its rules run through the letters at 30-60 degrees. Searched only 15 degrees off the
+    axes (the former reach), the rules swallow the writing."""
+    boxes, _ = find_letters(_ruled_at(angle))
+    assert len(boxes) == 6
+    heights = boxes[:, 2] - boxes[:, 0]
+    assert heights.min() > 0.95 * 60 and heights.max() < 1.2 * 60
+    assert len(find_letters(_ruled_at(angle), DEFAULT.with_(rule_max_tilt=15.0))[0]) != 6
+
+
 def test_row_neighbours_count_boxes_side_by_side_of_similar_height():
     from ocr.frontend.letters import row_neighbours
 

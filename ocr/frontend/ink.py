@@ -355,6 +355,9 @@ def binarise_planes(planes, mask, params=DEFAULT):
         Each pixel's darkening below the local paper (see ``ink_contrast``).
     paper : (H, W) float32 array
         The local paper brightness, 0..1 (a dark desk around the sheet is dark).
+    sheet : (H, W) bool array or None
+        The smooth paper of a sheet held up in a scene (its core: see
+        :func:`ocr.frontend.paper.held_sheet`), None when there is none.
     """
     stroke = page_stroke_width(planes, mask, params)
     block = max(1, int(np.ceil(stroke)))
@@ -362,11 +365,13 @@ def binarise_planes(planes, mask, params=DEFAULT):
     contrast, paper = ink_contrast(planes, block, radius, return_paper=True)
     core = None
     if mask.all():
-        sheet = held_sheet(contrast, paper, params)
+        coarse = max(block, int(round(max(mask.shape) * params.sheet_block)))
+        sheet = held_sheet(*((contrast, paper) if coarse == block else
+                             ink_contrast(planes, coarse, radius, return_paper=True)), params)
         if sheet is not None:
             core, mask = sheet
             stroke = page_stroke_width(planes, mask, params, core)
             if max(1, int(np.ceil(stroke))) != block:
                 contrast, paper = ink_contrast(planes, max(1, int(np.ceil(stroke))), radius, return_paper=True)
     ink, loose = hysteresis_ink(contrast, mask, stroke, params, core)
-    return ink, loose, stroke, contrast, paper
+    return ink, loose, stroke, contrast, paper, core

@@ -117,9 +117,11 @@ def texture(paper, scale):
 def held_sheet(contrast, paper, params=DEFAULT):
     """The sheet of paper in a frame that shows a scene around it (a sheet held up to a webcam), or None.
 
-    The sheet is smooth paper (its local brightness spread, :func:`texture`
-    at ``sheet_scale`` of the page's longer side, is under ``sheet_texture``)
-    in one connected region; of the smooth regions of at least
+    A frame of which less than ``sheet_max_share`` is smooth (:func:`texture`
+    at ``sheet_scale`` of the page's longer side under ``sheet_texture``)
+    shows a scene; a page filling the frame is smooth nearly all over, also
+    where a hard shadow's edge cuts it in two. The sheet is smooth paper in
+    one connected region; of the smooth regions of at least
     ``sheet_min_share`` of the frame (a wall and a sheet are both smooth) it
     is the one that holds the most ink seeds measured against its own paper
     (``seed_noise``, ``seed_min_contrast``). Writing is ink on that paper,
@@ -148,10 +150,10 @@ def held_sheet(contrast, paper, params=DEFAULT):
     labels, n = ndi.label(smooth)
     if n == 0:
         return None
+    if smooth.mean() >= params.sheet_max_share:
+        return None
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
-    if sizes.max() >= params.sheet_max_share * h * w:
-        return None
     best, best_seeds = None, 0
     for k in np.flatnonzero(sizes >= params.sheet_min_share * h * w):
         region = ndi.binary_fill_holes(labels == k)
