@@ -354,3 +354,46 @@ def test_a_speck_under_0_6_stroke_widths_is_not_a_mark():
     raw = np.vstack([boxes, [dot, speck]])
     np.testing.assert_array_equal(small_marks(raw, boxes, 8.0), [dot])            # marks from 0.6 x 8 = 4.8 px
     np.testing.assert_array_equal(small_marks(raw, boxes, 6.0), [dot, speck])     # from 3.6 px
+
+
+def _held_sheet_frame(seed=0):
+    """A 640x480 frame of a rough scene (cloth, foliage: noise at three scales) with a sheet holding HELT."""
+    from scipy import ndimage as ndi
+
+    rng = np.random.default_rng(seed)
+    h, w = 480, 640
+    scene = np.zeros((h, w))
+    for cell in (6, 20, 60):
+        scene += 0.15 * np.kron(rng.normal(0, 1, (h // cell + 2, w // cell + 2)), np.ones((cell, cell)))[:h, :w]
+    page = np.clip(0.45 + ndi.gaussian_filter(scene, 1.5), 0, 1)
+    page[140:340, 160:480] = 0.88
+    for k, ch in enumerate("HELT"):
+        draw_letter(page, ch, 210, 200 + 70 * k, 50, ink=0.2, width=4)
+    return (np.clip(page + rng.normal(0, 0.01, page.shape), 0, 1) * 255).astype(np.uint8)
+
+
+def test_a_sheet_held_up_in_a_scene_is_the_paper_and_its_noise_sets_the_ink():
+    """The scene's noise is not the paper's: measured over the whole frame, the scene is inked everywhere as
+    letters (and on real frames the seed level rises above any pen); measured on the sheet, the four letters stand
+    alone (two slivers of the sheet's edges beside them are left to the writing model)."""
+    from ocr.frontend.letters import locate
+
+    frame = _held_sheet_frame()
+    found = locate(frame)
+    assert found.sheet is not None and 0.1 < found.sheet.mean() < 0.25
+    assert len(found.boxes) <= 6
+    assert np.all((found.boxes[:, 0] >= 130) & (found.boxes[:, 2] <= 350) & (found.boxes[:, 1] >= 145)
+                  & (found.boxes[:, 3] <= 495))
+    letters = found.boxes[(found.boxes[:, 2] - found.boxes[:, 0] > 40) & (found.boxes[:, 3] - found.boxes[:, 1] > 20)]
+    assert len(letters) == 4
+    whole_frame = locate(frame, DEFAULT.with_(sheet_max_share=0.0))
+    assert whole_frame.sheet is None and len(whole_frame.boxes) > 20
+
+
+def test_paper_roughness_ignores_a_gradual_shadow_and_sees_a_scene():
+    from ocr.frontend.paper import texture
+
+    ramp = np.tile(np.linspace(0.4, 0.95, 600), (400, 1)).astype(np.float32)
+    assert texture(ramp, 10).max() < 0.01 < DEFAULT.sheet_texture
+    rough = np.clip(0.6 + 0.15 * np.random.default_rng(1).normal(0, 1, (400, 600)), 0, 1).astype(np.float32)
+    assert np.median(texture(rough, 10)) > 0.1
