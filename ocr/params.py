@@ -44,6 +44,10 @@ class FrontEndParams:
     rule_length : float
         A ruled or grid line is a straight thin run at least this fraction of
         the ``page`` long ...
+    rule_min_strokes : float
+        ... and at least this many ``stroke`` widths long (on a tight crop of
+        a word in marker, a letter's stem or bar is an eighth of the page:
+        10-15 strokes long; a rule crosses the page, 60 or more);
     rule_span : float
         ... whose straight run spans at least this fraction of the page.
     rule_fill : float
@@ -253,6 +257,7 @@ class FrontEndParams:
     edge_fraction: float = 0.5
     peak_strokes: float = 2.0
     rule_length: float = 0.125
+    rule_min_strokes: float = 30.0
     rule_span: float = 0.35
     rule_fill: float = 0.95
     rule_max_tilt: float = 45.0

@@ -207,6 +207,18 @@ def test_rules_at_any_angle_are_removed_and_the_letters_stay_whole(angle):
     assert len(find_letters(_ruled_at(angle), DEFAULT.with_(rule_max_tilt=15.0))[0]) != 6
 
 
+def test_a_tight_crop_of_a_marker_word_keeps_its_stems():
+    """Stems and bars a third of the crop long are straight, full and span the page like rules; a rule is also
+    many stroke widths long (rule_min_strokes), which a letter in marker is not."""
+    page = np.full((300, 900), 0.9)
+    for k, ch in enumerate("TLHE"):
+        draw_letter(page, ch, 40, 30 + 215 * k, 220, width=18)
+    boxes, _ = find_letters(page)
+    assert len(boxes) == 4 and np.all(boxes[:, 2] - boxes[:, 0] > 230)
+    boxes, _ = find_letters(page, DEFAULT.with_(rule_min_strokes=0.0))
+    assert np.all(boxes[:, 2] - boxes[:, 0] < 30)
+
+
 def test_row_neighbours_count_boxes_side_by_side_of_similar_height():
     from ocr.frontend.letters import row_neighbours
 

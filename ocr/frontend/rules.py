@@ -106,7 +106,8 @@ def _thickness(rule):
 
 def _rules_horizontal(ink, loose, stroke, params):
     h, w = ink.shape
-    rule = _long_runs(loose, params.rule_length * max(h, w), params.rule_span, params.rule_fill)
+    length = max(params.rule_length * max(h, w), params.rule_min_strokes * stroke)
+    rule = _long_runs(loose, length, params.rule_span, params.rule_fill)
     rule = _dilate_rows(rule) & ink
     if not rule.any():
         return rule
