@@ -81,7 +81,11 @@ class FrontEndParams:
         this) shows a sheet held up in a scene; the sheet is the smooth region
         holding the most ink (:func:`ocr.frontend.paper.held_sheet`). Paper
         measures under 0.01 (camera noise, gradual shadows: the roughness is
-        taken about the local mean), scenes 0.03-0.35 (cloth, foliage, faces).
+        taken about the local mean, over that mean's height above the frame's
+        black level, so haze or halved contrast leaves it as it is), scenes
+        0.03-0.35 (cloth, foliage, faces).
+    sheet_black : float
+        The frame's black level is this percentile of its brightness.
     sheet_scale : float
         See ``sheet_texture`` (fraction of the page's longer side).
     sheet_block : float
@@ -267,6 +271,7 @@ class FrontEndParams:
     rule_pen_contrast: float = 1.8
     sheet_texture: float = 0.03
     sheet_scale: float = 1 / 60
+    sheet_black: float = 0.5
     sheet_block: float = 1 / 250
     sheet_max_share: float = 0.67
     sheet_min_share: float = 0.03

@@ -400,6 +400,10 @@ def test_a_sheet_held_up_in_a_scene_is_the_paper_and_its_noise_sets_the_ink():
     assert len(letters) == 4
     whole_frame = locate(frame, DEFAULT.with_(sheet_max_share=0.0))
     assert whole_frame.sheet is None and len(whole_frame.boxes) > 20
+    hazy = (frame * 0.5 + 100).astype(np.uint8)                      # half the contrast, black lifted
+    found = locate(hazy)
+    assert found.sheet is not None
+    assert len(found.boxes[(found.boxes[:, 2] - found.boxes[:, 0] > 40) & (found.boxes[:, 3] - found.boxes[:, 1] > 20)]) == 4
 
 
 def test_paper_roughness_ignores_a_gradual_shadow_and_sees_a_scene():
@@ -409,3 +413,6 @@ def test_paper_roughness_ignores_a_gradual_shadow_and_sees_a_scene():
     assert texture(ramp, 10).max() < 0.01 < DEFAULT.sheet_texture
     rough = np.clip(0.6 + 0.15 * np.random.default_rng(1).normal(0, 1, (400, 600)), 0, 1).astype(np.float32)
     assert np.median(texture(rough, 10)) > 0.1
+    hazy = rough * 0.5 + 0.4                                          # the same scene, half the contrast
+    np.testing.assert_allclose(texture(hazy, 10, black=0.4), texture(rough, 10), rtol=1e-3, atol=1e-5)
+    assert np.median(texture(hazy, 10)) < 0.5 * np.median(texture(rough, 10))

@@ -366,8 +366,10 @@ def binarise_planes(planes, mask, params=DEFAULT):
     core = None
     if mask.all():
         coarse = max(block, int(round(max(mask.shape) * params.sheet_block)))
+        step = params.statistics_step
+        black = float(np.percentile(channel_mean(planes[:, ::step, ::step]), params.sheet_black))
         sheet = held_sheet(*((contrast, paper) if coarse == block else
-                             ink_contrast(planes, coarse, radius, return_paper=True)), params)
+                             ink_contrast(planes, coarse, radius, return_paper=True)), params, black)
         if sheet is not None:
             core, mask = sheet
             stroke = page_stroke_width(planes, mask, params, core)

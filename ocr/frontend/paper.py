@@ -84,12 +84,14 @@ def off_paper_boxes(boxes, paper, min_paper_ratio=DEFAULT.min_paper_ratio):
     return level < min_paper_ratio * np.median(level)
 
 
-def texture(paper, scale):
+def texture(paper, scale, black=0.0):
     """Local relative roughness of the paper brightness, in a Gaussian window.
 
     The root mean square, in the window, of the brightness less its own
     Gaussian mean (so a gradual shadow or vignette, locally a linear ramp,
-    counts for nothing), over that mean. ``paper`` is the brightness with the
+    counts for nothing), over that mean above the frame's ``black`` level (a
+    hazy or low-contrast frame, its black lifted, is as rough as a crisp
+    one). ``paper`` is the brightness with the
     strokes already removed (:func:`ocr.frontend.ink.local_background`), so
     writing on a sheet leaves it smooth, while a scene (cloth, foliage, a
     face, a room) is rough at every scale.
@@ -99,6 +101,8 @@ def texture(paper, scale):
     paper : (H, W) float array
     scale : float
         Gaussian sigma in px.
+    black : float
+        The frame's black level (brightness of its darkest pixels).
 
     Returns
     -------
@@ -109,12 +113,12 @@ def texture(paper, scale):
     coarse = _block_mean(paper, factor)
     mean = ndi.gaussian_filter(coarse, scale / factor, mode="nearest")
     rest = coarse - mean
-    spread = np.sqrt(ndi.gaussian_filter(rest * rest, scale / factor, mode="nearest")) / np.maximum(mean, 1e-3)
+    spread = np.sqrt(ndi.gaussian_filter(rest * rest, scale / factor, mode="nearest")) / np.maximum(mean - black, 1e-3)
     h, w = paper.shape
     return np.repeat(np.repeat(spread, factor, axis=0), factor, axis=1)[:h, :w]
 
 
-def held_sheet(contrast, paper, params=DEFAULT):
+def held_sheet(contrast, paper, params=DEFAULT, black=0.0):
     """The sheet of paper in a frame that shows a scene around it (a sheet held up to a webcam), or None.
 
     A frame of which less than ``sheet_max_share`` is smooth (:func:`texture`
@@ -134,6 +138,8 @@ def held_sheet(contrast, paper, params=DEFAULT):
     paper : (H, W) float array
         Local paper brightness.
     params : FrontEndParams
+    black : float
+        The frame's black level (:func:`texture`).
 
     Returns
     -------
@@ -146,7 +152,7 @@ def held_sheet(contrast, paper, params=DEFAULT):
     """
     h, w = contrast.shape
     scale = params.sheet_scale * max(h, w)
-    smooth = texture(paper, scale) < params.sheet_texture
+    smooth = texture(paper, scale, black) < params.sheet_texture
     labels, n = ndi.label(smooth)
     if n == 0:
         return None
