@@ -6,6 +6,7 @@ from .frontend.letters import locate
 from .layout.glyphs import Glyphs, classify_glyphs, segment_glyphs
 from .layout.orientation import rotate_boxes, stand_upright
 from .layout.page_layout import lay_out
+from .layout.writing import keep_writing
 from .params import DEFAULT
 from .recognition.engines import DEFAULT_ENGINE, recognise
 from .result import PageResult
@@ -53,6 +54,8 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
         return PageResult([], shape, 0.0, 90 * page.turns)
     glyphs = letters_of(page, classifier, engine, params)
     page_layout = lay_out(glyphs.boxes, page.skew, params, None if engine == "line" else page.found.marks)
+    if params.only_writing:
+        page_layout = keep_writing(page.found, glyphs, page_layout)
     result = recognise(page, glyphs, page_layout, params, engine, recogniser, lexicon)
     return in_input_frame(result, page, shape)
 
