@@ -55,7 +55,7 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     glyphs = letters_of(page, classifier, engine, params)
     page_layout = lay_out(glyphs.boxes, page.skew, params, None if engine == "line" else page.found.marks)
     if params.only_writing:
-        page_layout = keep_writing(page.found, glyphs, page_layout)
+        page_layout = keep_writing(page.found, glyphs, page_layout, classifier=classifier)
     result = recognise(page, glyphs, page_layout, params, engine, recogniser, lexicon)
     return in_input_frame(result, page, shape)
 

@@ -188,7 +188,8 @@ def _ruled_at(angle, h=60, spacing=26):
     t = np.deg2rad(angle)
     along, across = np.array([np.sin(t), np.cos(t)]), np.array([np.cos(t), -np.sin(t)])
     for k in range(-40, 41):
-        a, b = np.array([200, 450]) + across * k * spacing - along * 1200, np.array([200, 450]) + across * k * spacing + along * 1200
+        middle = np.array([200, 450]) + across * k * spacing
+        a, b = middle - along * 1200, middle + along * 1200
         rr, cc = draw.line(int(a[0]), int(a[1]), int(b[0]), int(b[1]))
         ok = (rr >= 0) & (rr < 399) & (cc >= 0) & (cc < 900)
         for dy in (0, 1):
@@ -403,7 +404,8 @@ def test_a_sheet_held_up_in_a_scene_is_the_paper_and_its_noise_sets_the_ink():
     hazy = (frame * 0.5 + 100).astype(np.uint8)                      # half the contrast, black lifted
     found = locate(hazy)
     assert found.sheet is not None
-    assert len(found.boxes[(found.boxes[:, 2] - found.boxes[:, 0] > 40) & (found.boxes[:, 3] - found.boxes[:, 1] > 20)]) == 4
+    tall, wide = found.boxes[:, 2] - found.boxes[:, 0] > 40, found.boxes[:, 3] - found.boxes[:, 1] > 20
+    assert len(found.boxes[tall & wide]) == 4
 
 
 def test_paper_roughness_ignores_a_gradual_shadow_and_sees_a_scene():

@@ -62,6 +62,20 @@ def test_the_shipped_model_reads_the_reader_s_features():
         assert "train writing" in str(arrays["command"]) and "--seed" in str(arrays["command"])
 
 
+def test_the_shipped_model_judges_the_shipped_cnn_s_readings_and_no_other(classifier):
+    """Its features hold the CNN's confidences: a classifier that reads differently (the MLP, a stub) is not
+    judged, and its pages keep every line; replacing cnn.pt needs a new writing model."""
+    from conftest import StubClassifier
+
+    from ocr.recognition.model_files import load_classifier
+
+    model = load_writing_model()
+    assert model.judges(classifier)
+    assert not model.judges(load_classifier("mlp")) and not model.judges(StubClassifier())
+    page = torn_pad_page()
+    assert len(read_page(page, load_classifier("mlp")).text.splitlines()) >= 4
+
+
 def test_the_numpy_forward_is_the_trained_logistic_model(tmp_path):
     from ocr.layout.writing import WritingModel
     from training.writing_model import THRESHOLD, fit_logistic, predict, save_model

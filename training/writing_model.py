@@ -18,7 +18,8 @@ import numpy as np
 
 from ocr.layout.orientation import rotate_boxes, stand_upright
 from ocr.layout.page_layout import lay_out
-from ocr.layout.writing import (LINE_FEATURES, MARK_FEATURES, BoxStats, box_stats, line_features, mark_features)
+from ocr.layout.writing import (LINE_FEATURES, MARK_FEATURES, BoxStats, box_stats, classifier_probe, line_features,
+                                mark_features)
 from ocr.page import letters_of
 from ocr.params import DEFAULT
 from ocr.frontend.letters import locate
@@ -203,7 +204,7 @@ def train_writing(bank, classifier, n_pages=WRITING["pages"], seed=0, dev_dirs=(
     arrays = {f"line_{k}": v for k, v in line.items()}
     arrays.update({f"mark_{k}": v for k, v in mark.items()})
     arrays.update(threshold=np.array(THRESHOLD), line_features=np.array(LINE_FEATURES),
-                  mark_features=np.array(MARK_FEATURES))
+                  mark_features=np.array(MARK_FEATURES), probe=classifier_probe(classifier))
     report = {
         "lines": int(len(ly)), "writing_lines": int(ly.sum()), "marks": int(len(my)), "written_marks": int(my.sum()),
         "dev_lines": int(len(dy)), "dev_writing_lines": int(np.sum(dy)),

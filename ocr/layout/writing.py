@@ -200,20 +200,45 @@ def mark_features(marks, mark_stats, boxes, probs, stats):
     return np.array(rows, float).reshape(-1, len(MARK_FEATURES))
 
 
+def probe_rows():
+    """Three fixed 32x32 crops (a bar, a ring, a cross) as dataset rows: a classifier's readings of them name it."""
+    from ..recognition.glyph import images_to_rows
+
+    yy, xx = np.mgrid[0:32, 0:32]
+    bar = np.abs(xx - 16) < 2
+    ring = np.abs(np.hypot(yy - 16, xx - 16) - 10) < 2
+    cross = (np.abs(yy - xx) < 2) | (np.abs(yy + xx - 31) < 2)
+    return images_to_rows(1.0 - np.stack([bar, ring, cross]).astype(np.float64))
+
+
+def classifier_probe(classifier):
+    """The classifier's probabilities of :func:`probe_rows` (3, 36)."""
+    from ..recognition.classify import predict_proba
+
+    return np.asarray(predict_proba(probe_rows(), classifier), float)
+
+
 class WritingModel:
     """Two logistic models (lines, marks) over standardised features: ``P(writing)``.
+
+    Its features hold the glyph classifier's confidences, so the decision is
+    learnt for one classifier: the one whose readings of :func:`probe_rows`
+    the file records (``probe``).
 
     Attributes
     ----------
     line, mark : dict with ``mean``, ``scale``, ``weights``, ``bias``
     threshold : float
         A candidate is writing when its probability is at least this.
+    probe : (3, 36) array or None
+        The classifier's readings of the probe crops.
     """
 
     def __init__(self, arrays):
         self.line = {k: np.asarray(arrays[f"line_{k}"], float) for k in ("mean", "scale", "weights", "bias")}
         self.mark = {k: np.asarray(arrays[f"mark_{k}"], float) for k in ("mean", "scale", "weights", "bias")}
         self.threshold = float(arrays["threshold"])
+        self.probe = np.asarray(arrays["probe"], float) if "probe" in arrays else None
         names = tuple(str(s) for s in arrays["line_features"]), tuple(str(s) for s in arrays["mark_features"])
         if names != (LINE_FEATURES, MARK_FEATURES):
             raise ValueError("writing model: its features are not the reader's")
@@ -222,6 +247,13 @@ class WritingModel:
     def _probability(part, x):
         z = ((np.asarray(x, float) - part["mean"]) / part["scale"]) @ part["weights"] + part["bias"]
         return 1 / (1 + np.exp(-np.clip(z, -50, 50)))
+
+    def judges(self, classifier):
+        """Whether this model was learnt on ``classifier``'s confidences (its probe readings agree to 1e-4)."""
+        if self.probe is None or classifier is None:
+            return False
+        reading = classifier_probe(classifier)
+        return reading.shape == self.probe.shape and bool(np.allclose(reading, self.probe, atol=1e-4))
 
     def line_probability(self, features):
         """(L,) P(writing) of lines."""
@@ -242,7 +274,7 @@ def load_writing_model(path=WRITING_MODEL):
         return WritingModel(dict(arrays))
 
 
-def keep_writing(found, glyphs, page_layout, model=None):
+def keep_writing(found, glyphs, page_layout, model=None, classifier=None):
     """``page_layout`` without the lines and marks that the writing model says are not writing.
 
     Parameters
@@ -254,6 +286,10 @@ def keep_writing(found, glyphs, page_layout, model=None):
     page_layout : ocr.layout.page_layout.PageLayout
     model : WritingModel, optional
         The shipped model by default; without one the layout is unchanged.
+    classifier : object with ``predict_proba``
+        The glyph classifier that read ``glyphs``: the layout is unchanged
+        unless the model was learnt on it (:meth:`WritingModel.judges`; the
+        shipped model on the shipped CNN).
 
     Returns
     -------
@@ -264,7 +300,7 @@ def keep_writing(found, glyphs, page_layout, model=None):
     from .page_layout import PageLayout
 
     model = load_writing_model() if model is None else model
-    if model is None or glyphs.probs is None or not page_layout.lines:
+    if model is None or glyphs.probs is None or not page_layout.lines or not model.judges(classifier):
         return page_layout
     stats = box_stats(glyphs.boxes, found.ink, found.contrast, found.sheet)
     p_line = model.line_probability(line_features(page_layout.lines, glyphs.boxes, glyphs.probs, stats, found.stroke,
