@@ -6,6 +6,7 @@ from .frontend.letters import locate
 from .layout.glyphs import Glyphs, classify_glyphs, segment_glyphs
 from .layout.orientation import rotate_boxes, stand_upright
 from .layout.page_layout import lay_out
+from .layout.writing import keep_writing
 from .params import DEFAULT
 from .recognition.engines import DEFAULT_ENGINE, WHOLE_LINE_ENGINES, recognise
 from .result import PageResult
@@ -58,6 +59,8 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     glyphs = letters_of(page, classifier, engine, params)
     page_layout = lay_out(glyphs.boxes, page.skew, params,
                           None if engine in WHOLE_LINE_ENGINES else page.found.marks)
+    if params.only_writing:
+        page_layout = keep_writing(page.found, glyphs, page_layout, classifier=classifier)
     result = recognise(page, glyphs, page_layout, params, engine, recogniser, lexicon, mixed)
     return in_input_frame(result, page, shape)
 

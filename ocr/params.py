@@ -44,18 +44,30 @@ class FrontEndParams:
     rule_length : float
         A ruled or grid line is a straight thin run at least this fraction of
         the ``page`` long ...
+    rule_min_strokes : float
+        ... and at least this many ``stroke`` widths long (on a tight crop of
+        a word in marker, a letter's stem or bar is an eighth of the page:
+        10-15 strokes long; a rule crosses the page, 60 or more);
     rule_span : float
         ... whose straight run spans at least this fraction of the page.
     rule_fill : float
         ... of which at least this fraction is ink (a nearly continuous run in
         the loose ink mask; a row of letter tops has gaps) ...
     rule_max_tilt : float
-        Ruled lines are searched up to this many degrees off horizontal or
-        vertical (a sheet photographed by hand easily lies 8 degrees off; the
-        rules of a page searched too narrowly stay and swallow its writing).
+        Ruled lines are searched up to this many degrees off horizontal and
+        off vertical: 45 is every angle (a sheet photographed by hand easily
+        lies 8 degrees off, a pad held sideways or aslant has its rules
+        running down or across the letters at any angle; the rules of a page
+        searched too narrowly stay and swallow its writing).
     rule_tilt_spread : float
         Rules are also searched this many degrees either side of the page's
-        main rule tilt (perspective fans the rules out).
+        main rule tilt (perspective fans the rules out) ...
+    rule_tilt_step : float
+        ... at tilts at most this many degrees apart (a rule is found at a
+        tilt within about its thickness over ``rule_length`` of its own).
+        Webcam frames of torn pads fan their rules 2-5 degrees across the
+        sheet: searched 1 degree either side, their pieces stay as lines of
+        ``1``; 2 degrees removes them with no change on the dev pages.
     rule_bridge_strokes : float
         Rule pixels with ink within this many ``stroke`` widths both above and
         below (across the rule) are kept: there a letter crosses the rule.
@@ -63,6 +75,29 @@ class FrontEndParams:
         Rule pixels darker than this many times the median darkness of the
         page's rule pixels are pen lying along the rule and stay (pen measured
         at 2x or more of the rules on the ruled dev pages).
+    sheet_texture : float
+        A frame less than ``sheet_max_share`` of which is smooth (local paper
+        brightness roughness in a window of ``sheet_scale`` of the page under
+        this) shows a sheet held up in a scene; the sheet is the smooth region
+        holding the most ink (:func:`ocr.frontend.paper.held_sheet`). Paper
+        measures under 0.01 (camera noise, gradual shadows: the roughness is
+        taken about the local mean, over that mean's height above the frame's
+        black level, so haze or halved contrast leaves it as it is), scenes
+        0.03-0.35 (cloth, foliage, faces).
+    sheet_black : float
+        The frame's black level is this percentile of its brightness.
+    sheet_scale : float
+        See ``sheet_texture`` (fraction of the page's longer side).
+    sheet_block : float
+        The roughness is measured on paper whose dark details are removed at
+        a cell of at least this fraction of the page's longer side (the
+        stroke width measured on a whole frame of scene can be too small to
+        remove the writing).
+    sheet_max_share, sheet_min_share : float
+        See ``sheet_texture``: fractions of the frame. Pages filling the frame
+        are smooth over 0.87 of it and more (their spiral and edges rough, or
+        a hard shadow's edge across them); sheets held up in a room over 0.52
+        and less. A sheet is a smooth region of at least ``sheet_min_share``.
     min_box : float
         Boxes with a longer side below this fraction of the ``page`` are
         specks.
@@ -143,6 +178,20 @@ class FrontEndParams:
         reads at 0.91 or more so; pages of touching letters, blobs to the
         classifier, read at 0.80 or less in every turn and are no evidence of
         a turn.
+    orientation_prior : float
+        A quarter turn is taken only when its evidence against the page as it
+        stands (log-odds: the sampled letters' summed log-likelihood ratios,
+        plus ``orientation_layout`` per letter lined up in a column rather
+        than a row, :func:`ocr.layout.orientation.turn_evidence`) is at least
+        this: an upright page is about 4.5 times likelier than a turned one,
+        and three glyphs read slightly more surely sideways (0.15 nats each)
+        do not turn a short sum. The right turn of every dev page turned by
+        90, 180 or 270 degrees has 2.0 or more (the one word of
+        ``photo_ruled_bigcaps`` upside down, 11 letters).
+    orientation_layout : float
+        Log-odds for a quarter turn per letter that stands in a column of
+        letters and in no row (against per letter in a row and no column):
+        writing runs along its lines.
     lone_max_letters : int
         A text line of at most this many letters ...
     lone_min_confidence : float
@@ -154,6 +203,11 @@ class FrontEndParams:
         ``stroke`` widths (a punch hole, a blot: 2.5-2.7; a pen-written
         letter's stroke is about 0.5 and at most 1.3 on the dev pages; a
         marker's filled loop up to 2.2).
+    only_writing : bool
+        Lines and small marks are read only when the writing model
+        (``ocr/models/writing.npz``, :mod:`ocr.layout.writing`) judges them
+        writing, not a sheet's edge, punch holes, spiral rings, pieces of
+        rules, creases, specks or the scene around a held-up sheet.
     auto_margin : float
         ``engine='auto'`` keeps the line engine's reading of a line where the
         glyph engine cut touching letters, or where its mean log-confidence
@@ -227,12 +281,20 @@ class FrontEndParams:
     edge_fraction: float = 0.5
     peak_strokes: float = 2.0
     rule_length: float = 0.125
+    rule_min_strokes: float = 30.0
     rule_span: float = 0.35
     rule_fill: float = 0.95
-    rule_max_tilt: float = 15.0
-    rule_tilt_spread: float = 1.0
+    rule_max_tilt: float = 45.0
+    rule_tilt_spread: float = 2.0
+    rule_tilt_step: float = 1.0
     rule_bridge_strokes: float = 2.0
     rule_pen_contrast: float = 1.8
+    sheet_texture: float = 0.03
+    sheet_scale: float = 1 / 60
+    sheet_black: float = 0.5
+    sheet_block: float = 1 / 250
+    sheet_max_share: float = 0.67
+    sheet_min_share: float = 0.03
     min_box: float = 0.004
     row_height_ratio: float = 1.6
     row_centre: float = 0.35
@@ -263,9 +325,12 @@ class FrontEndParams:
     orientation_margin: float = 0.1
     orientation_trim: float = 0.25
     orientation_confidence: float = 0.85
+    orientation_prior: float = 1.5
+    orientation_layout: float = 1.5
     lone_max_letters: int = 1
     lone_min_confidence: float = 0.5
     lone_blob_strokes: float = 2.0
+    only_writing: bool = True
     auto_margin: float = 0.5
     mixed_share: float = 0.25
     line_join: float = 0.5

@@ -77,6 +77,13 @@ def wild_dir():
 
 
 @pytest.fixture(scope="session")
+def real_dir():
+    """Folder with real pages from seven more sources, grouped in ``sources.tsv`` (``$OCR_REAL_DIR``, e.g.
+    ../shared/data/pages-real)."""
+    return _pages_folder("OCR_REAL_DIR", "real pages from seven more sources")
+
+
+@pytest.fixture(scope="session")
 def small_nist36(nist36, tmp_path_factory):
     """A NIST36-format folder with a few real samples per class in each split."""
     import scipy.io

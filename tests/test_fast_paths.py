@@ -165,7 +165,9 @@ def test_a_turn_that_reads_better_than_upright_on_the_first_letters_is_read_on_t
     reader = ReadsBestInTurn(rows, k)
     fairly_sure = reader.predict_proba(rows)
     reader.batches.clear()
-    assert detect_orientation(found.binary, found.boxes, reader, upright=(rows, fairly_sure), reading=fairly_sure) == k
+    reading_only = DEFAULT.with_(orientation_layout=0.0)    # the letters' rows argue against a quarter turn
+    assert detect_orientation(found.binary, found.boxes, reader, reading_only, upright=(rows, fairly_sure),
+                              reading=fairly_sure) == k
     first = sample_letters(found.boxes, DEFAULT.orientation_first)
     rest = set(sample_letters(found.boxes, DEFAULT.orientation_sample)) - set(first)
     assert [len(b) for b in reader.batches] == [3 * len(first), 3 * len(rest)]
@@ -624,7 +626,8 @@ def test_pages_of_writing_skip_the_rule_search_at_every_tilt_in_both_directions(
     rules.remove_rules(found.ink, found.stroke)
     assert searched == []
     rules.remove_rules(ruled, found.stroke)
-    assert len(searched) == 3 and all(shape[1] == ruled.shape[1] for shape in searched)
+    tilts_searched = 2 * round(DEFAULT.rule_tilt_spread / DEFAULT.rule_tilt_step) + 1      # the main tilt's fan
+    assert len(searched) == tilts_searched == 5 and all(shape[1] == ruled.shape[1] for shape in searched)
 
 
 def test_grey_saved_as_colour_is_binarised_on_one_plane_with_the_same_result(monkeypatch):

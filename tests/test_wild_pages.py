@@ -38,10 +38,12 @@ def test_big_word_across_ruled_lines_reads_exactly(readings):
     dict(rule_pen_contrast=np.inf),      # the H bars and U foot lying on rules are removed with them
     dict(join_min_confidence=2.0),       # the second H, its bar broken, stays F + I
     dict(sliver_height=2.0),             # the next sheets' edge is read as an I
-    dict(mark_column=10 ** 6),           # pieces of that edge are read as commas
-    dict(lone_min_confidence=0.0),       # a lone unreadable shape beside the binding is read as E
+    dict(mark_column=10 ** 6, only_writing=False),       # pieces of that edge are read as commas
+    dict(lone_min_confidence=0.0, only_writing=False),   # a lone unreadable shape beside the binding is read as E
 ], ids=["row-reference", "pen-on-rules", "join-pieces", "sliver", "mark-columns", "lone-guess"])
 def test_each_front_end_mechanism_is_needed_on_the_big_word(shipped_cnn, bigcaps, switched_off):
+    """Marks in a column and lone guesses are also judged non-writing by the writing model
+    (``only_writing``): each is needed once that is off too."""
     from training.classifier import load_classifier
 
     classifier = load_classifier("cnn", inference=True)

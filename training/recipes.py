@@ -25,3 +25,7 @@ ARCH = {
     "torch-mlp": dict(hidden=64),
 }
 """Network shapes of new models (saved files carry their own)."""
+
+WRITING = dict(pages=400, l2=1e-2, steps=3000, lr=0.5)
+"""Writing / non-writing decision (``train writing``): synthetic pages put through the reader, and the
+logistic regressions' L2 weight, gradient steps and step size."""

@@ -9,7 +9,7 @@ import click
 
 from ocr import __version__
 
-from . import calibrate, data, evaluate, read, train, train_line
+from . import calibrate, data, evaluate, read, train, train_line, train_writing
 from .options import RecordingGroup
 
 
@@ -21,6 +21,7 @@ def cli():
 
 train.train.add_command(train_line.train_line_cmd)
 train.train.add_command(train_line.line_set_cmd)
+train.train.add_command(train_writing.train_writing_cmd)
 for command in (read.read, evaluate.evaluate_ocr, evaluate.evaluate_lines_cmd, evaluate.evaluate, train.train,
                 calibrate.calibrate, data.data, data.make_samples, data.gradcheck):
     cli.add_command(command)

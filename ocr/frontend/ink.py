@@ -12,6 +12,7 @@ from scipy import ndimage as ndi
 from skimage import morphology
 
 from ..params import DEFAULT
+from .paper import held_sheet
 from .strokes import ink_blocks, stroke_width
 
 
@@ -235,7 +236,7 @@ def ink_contrast(planes, block, radius, return_paper=False):
     return (contrast, brightest) if return_paper else contrast
 
 
-def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT):
+def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT, statistics=None):
     """Ink grown from dark seeds over fainter connected pixels.
 
     Seeds are pixels whose contrast stands ``seed_noise`` noise deviations
@@ -252,6 +253,9 @@ def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT):
         every ``statistics_step``-th pixel of each axis) set the levels.
     stroke : float, optional
         Stroke width in px.
+    statistics : (H, W) bool array, optional
+        Where the paper's statistics are measured instead of ``mask`` (the
+        core of a held sheet, :func:`ocr.frontend.paper.held_sheet`).
 
     Returns
     -------
@@ -261,7 +265,8 @@ def hysteresis_ink(contrast, mask, stroke=None, params=DEFAULT):
         faint lines such as rules stay whole in it).
     """
     step = params.statistics_step
-    sample, inside = contrast[::step, ::step], mask[::step, ::step]
+    measured = mask if statistics is None else statistics
+    sample, inside = contrast[::step, ::step], measured[::step, ::step]
     values = sample[inside] if inside.any() else sample.ravel()
     med = float(np.median(values))
     mad = float(np.median(np.abs(values - med))) * 1.4826
@@ -314,13 +319,17 @@ def _seeded(contrast, weak, high):
     return seeded[labels]
 
 
-def page_stroke_width(planes, mask, params=DEFAULT):
-    """Median stroke width (px) of the page's ink, from a coarse first pass over its ``(C, H, W)`` planes."""
+def page_stroke_width(planes, mask, params=DEFAULT, statistics=None):
+    """Median stroke width (px) of the page's ink, from a coarse first pass over its ``(C, H, W)`` planes.
+
+    ``statistics`` is where the paper's contrast statistics are measured, ``mask`` by default
+    (see :func:`hysteresis_ink`).
+    """
     h, w = planes.shape[1:]
     block = max(1, int(round(max(h, w) / 400)))
     radius = max(2, int(round(max(h, w) / block / 60)))
     contrast = ink_contrast(planes, block, radius)
-    ink, _ = hysteresis_ink(contrast, mask, None, params)
+    ink, _ = hysteresis_ink(contrast, mask, None, params, statistics)
     return max(1.0, stroke_width(ink)) if ink.any() else 1.0
 
 
@@ -331,7 +340,9 @@ def binarise_planes(planes, mask, params=DEFAULT):
     ----------
     planes : (C, H, W) float array, already on the working copy
     mask : (H, W) bool array
-        Paper area.
+        Paper area. When it is the whole frame and the frame shows a sheet
+        held up in a scene (:func:`ocr.frontend.paper.held_sheet`), the sheet
+        is the paper area and its own statistics set the ink levels.
 
     Returns
     -------
@@ -344,10 +355,25 @@ def binarise_planes(planes, mask, params=DEFAULT):
         Each pixel's darkening below the local paper (see ``ink_contrast``).
     paper : (H, W) float32 array
         The local paper brightness, 0..1 (a dark desk around the sheet is dark).
+    sheet : (H, W) bool array or None
+        The smooth paper of a sheet held up in a scene (its core: see
+        :func:`ocr.frontend.paper.held_sheet`), None when there is none.
     """
     stroke = page_stroke_width(planes, mask, params)
     block = max(1, int(np.ceil(stroke)))
     radius = max(1, int(np.ceil(params.background_strokes)))
     contrast, paper = ink_contrast(planes, block, radius, return_paper=True)
-    ink, loose = hysteresis_ink(contrast, mask, stroke, params)
-    return ink, loose, stroke, contrast, paper
+    core = None
+    if mask.all():
+        coarse = max(block, int(round(max(mask.shape) * params.sheet_block)))
+        step = params.statistics_step
+        black = float(np.percentile(channel_mean(planes[:, ::step, ::step]), params.sheet_black))
+        sheet = held_sheet(*((contrast, paper) if coarse == block else
+                             ink_contrast(planes, coarse, radius, return_paper=True)), params, black)
+        if sheet is not None:
+            core, mask = sheet
+            stroke = page_stroke_width(planes, mask, params, core)
+            if max(1, int(np.ceil(stroke))) != block:
+                contrast, paper = ink_contrast(planes, max(1, int(np.ceil(stroke))), radius, return_paper=True)
+    ink, loose = hysteresis_ink(contrast, mask, stroke, params, core)
+    return ink, loose, stroke, contrast, paper, core

@@ -41,6 +41,8 @@ def binarise(image, params=DEFAULT):
         Darkening below the local paper (``ocr.frontend.ink.ink_contrast``).
     paper : 2-D float32 array on the working copy
         Local paper brightness, 0..1.
+    sheet : 2-D bool array on the working copy, or None
+        The smooth paper of a sheet held up in a scene (``ocr.frontend.paper.held_sheet``).
     """
     image, scale = np.asarray(image), 1.0
     if max(image.shape[:2]) > params.work_side:
@@ -51,9 +53,9 @@ def binarise(image, params=DEFAULT):
     if params.pre_blur:
         blur_planes(planes, params.pre_blur)
     mask = paper_mask(channel_mean(np.broadcast_to(planes, (colours,) + planes.shape[1:])))
-    ink, loose, stroke, contrast, paper = binarise_planes(planes, mask, params)
+    ink, loose, stroke, contrast, paper, sheet = binarise_planes(planes, mask, params)
     ink, _ = remove_rules(ink, stroke, params, loose, contrast)
-    return ink, scale, stroke, contrast, paper
+    return ink, scale, stroke, contrast, paper, sheet
 
 
 def _reference_height(heights):
@@ -157,6 +159,8 @@ class Located:
         Darkening below the local paper.
     paper : (h, w) float32 array or None
         Local paper brightness, 0..1.
+    sheet : (h, w) bool array or None
+        The smooth paper of a sheet held up in a scene, None when the frame is the page.
     """
 
     boxes: np.ndarray
@@ -166,6 +170,7 @@ class Located:
     stroke: float = 1.0
     contrast: np.ndarray = None
     paper: np.ndarray = None
+    sheet: np.ndarray = None
 
     @cached_property
     def binary(self):
@@ -176,7 +181,8 @@ class Located:
         """The same page turned by ``np.rot90``'s ``k`` quarter turns, letters found again on the turned ink."""
         contrast = None if self.contrast is None else np.rot90(self.contrast, k)
         paper = None if self.paper is None else np.rot90(self.paper, k)
-        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params, contrast, paper)
+        sheet = None if self.sheet is None else np.rot90(self.sheet, k)
+        return letters_on(np.rot90(self.ink, k), self.stroke, self.scale, params, contrast, paper, sheet)
 
 
 def locate(image, params=DEFAULT):
@@ -200,18 +206,18 @@ def locate(image, params=DEFAULT):
     shape = image.shape[:2]
     if image.ndim < 2 or min(shape) < 4:
         return Located(np.zeros((0, 4), int), np.zeros((0, 4), int), np.zeros(shape, bool))
-    ink, scale, stroke, contrast, paper = binarise(image, params)
-    found = letters_on(ink, stroke, scale, params, contrast, paper)
+    ink, scale, stroke, contrast, paper, sheet = binarise(image, params)
+    found = letters_on(ink, stroke, scale, params, contrast, paper, sheet)
     height = _reference_height(found.boxes[:, 2] - found.boxes[:, 0])
     factor = min(params.min_letter_height / max(height, 1e-6), params.work_side / max(shape))
     if len(found.boxes) and scale == 1.0 and factor > 1.0:
         big, scale = enlarge(image, factor)
-        ink, _, stroke, contrast, paper = binarise(big, params)
-        found = letters_on(ink, stroke, scale, params, contrast, paper)
+        ink, _, stroke, contrast, paper, sheet = binarise(big, params)
+        found = letters_on(ink, stroke, scale, params, contrast, paper, sheet)
     return found
 
 
-def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None):
+def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None, sheet=None):
     """Letter and mark boxes of an ink mask (see :func:`find_letters_and_marks`).
 
     Parameters
@@ -227,6 +233,8 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None
     paper : (h, w) float array, optional
         Local paper brightness; letters on a surround much darker than the
         page's paper (a desk) are dropped (:func:`off_paper_boxes`).
+    sheet : (h, w) bool array, optional
+        A held sheet's smooth paper, recorded in the result.
 
     Returns
     -------
@@ -244,7 +252,7 @@ def letters_on(ink, stroke, scale=1.0, params=DEFAULT, contrast=None, paper=None
         if paper is not None and len(boxes):
             boxes = boxes[~off_paper_boxes(boxes, paper, params.min_paper_ratio)]
         marks = small_marks(raw, boxes, stroke, params)
-    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke, contrast, paper)
+    return Located(_sorted_int(boxes), _sorted_int(marks), ink, scale, stroke, contrast, paper, sheet)
 
 
 def close_gaps(ink, radius):

@@ -82,3 +82,94 @@ def off_paper_boxes(boxes, paper, min_paper_ratio=DEFAULT.min_paper_ratio):
     level = np.array([np.median(paper[y1:y2, x1:x2]) if y2 > y1 and x2 > x1 else 0.0
                       for y1, x1, y2, x2 in np.asarray(boxes, int)])
     return level < min_paper_ratio * np.median(level)
+
+
+def texture(paper, scale, black=0.0):
+    """Local relative roughness of the paper brightness, in a Gaussian window.
+
+    The root mean square, in the window, of the brightness less its own
+    Gaussian mean (so a gradual shadow or vignette, locally a linear ramp,
+    counts for nothing), over that mean above the frame's ``black`` level (a
+    hazy or low-contrast frame, its black lifted, is as rough as a crisp
+    one). ``paper`` is the brightness with the
+    strokes already removed (:func:`ocr.frontend.ink.local_background`), so
+    writing on a sheet leaves it smooth, while a scene (cloth, foliage, a
+    face, a room) is rough at every scale.
+
+    Parameters
+    ----------
+    paper : (H, W) float array
+    scale : float
+        Gaussian sigma in px.
+    black : float
+        The frame's black level (brightness of its darkest pixels).
+
+    Returns
+    -------
+    (H, W) float32 array
+    """
+    paper = np.asarray(paper, np.float32)
+    factor = max(1, int(scale // 4))
+    coarse = _block_mean(paper, factor)
+    mean = ndi.gaussian_filter(coarse, scale / factor, mode="nearest")
+    rest = coarse - mean
+    spread = np.sqrt(ndi.gaussian_filter(rest * rest, scale / factor, mode="nearest")) / np.maximum(mean - black, 1e-3)
+    h, w = paper.shape
+    return np.repeat(np.repeat(spread, factor, axis=0), factor, axis=1)[:h, :w]
+
+
+def held_sheet(contrast, paper, params=DEFAULT, black=0.0):
+    """The sheet of paper in a frame that shows a scene around it (a sheet held up to a webcam), or None.
+
+    A frame of which less than ``sheet_max_share`` is smooth (:func:`texture`
+    at ``sheet_scale`` of the page's longer side under ``sheet_texture``)
+    shows a scene; a page filling the frame is smooth nearly all over, also
+    where a hard shadow's edge cuts it in two. The sheet is smooth paper in
+    one connected region; of the smooth regions of at least
+    ``sheet_min_share`` of the frame (a wall and a sheet are both smooth) it
+    is the one that holds the most ink seeds measured against its own paper
+    (``seed_noise``, ``seed_min_contrast``). Writing is ink on that paper,
+    so its noise statistics, not the scene's, set the ink levels.
+
+    Parameters
+    ----------
+    contrast : (H, W) float array
+        Ink contrast (:func:`ocr.frontend.ink.ink_contrast`).
+    paper : (H, W) float array
+        Local paper brightness.
+    params : FrontEndParams
+    black : float
+        The frame's black level (:func:`texture`).
+
+    Returns
+    -------
+    (core, reach) : two (H, W) bool arrays, or None
+        ``core`` is the smooth region (holes filled), where the paper's
+        statistics are measured; ``reach`` is it grown by ``sheet_scale`` of
+        the page (the texture window blurs the sheet's edge inward), where ink
+        may lie. None when the frame is mostly smooth (a page filling the
+        frame, or on a plain desk): the whole frame is then paper.
+    """
+    h, w = contrast.shape
+    scale = params.sheet_scale * max(h, w)
+    smooth = texture(paper, scale, black) < params.sheet_texture
+    labels, n = ndi.label(smooth)
+    if n == 0:
+        return None
+    if smooth.mean() >= params.sheet_max_share:
+        return None
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    best, best_seeds = None, 0
+    for k in np.flatnonzero(sizes >= params.sheet_min_share * h * w):
+        region = ndi.binary_fill_holes(labels == k)
+        values = contrast[region]
+        med = float(np.median(values))
+        mad = float(np.median(np.abs(values - med))) * 1.4826
+        seeds = int(np.count_nonzero(contrast[region] > med + max(params.seed_noise * mad, params.seed_min_contrast)))
+        if seeds > best_seeds:
+            best, best_seeds = region, seeds
+    if best is None:
+        return None
+    reach = ndi.distance_transform_edt(~best) <= scale
+    return best, reach

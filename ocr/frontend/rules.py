@@ -9,8 +9,11 @@ from .strokes import true_runs
 def rule_angle(ink, max_tilt=DEFAULT.rule_max_tilt, step=0.25):
     """Tilt in degrees of the page's longest straight horizontal ink runs.
 
-    For each candidate angle the ink is projected across the lines; the angle
-    whose row profile is most peaked (sum of squares) wins.
+    For each candidate angle the ink is sheared by it (``y + x tan(angle)``,
+    rows of one pixel at every angle, as :func:`shear_columns` shears the page)
+    and the angle whose row profile is most peaked (sum of squares) wins.
+    (Projected on the rotated axis instead, rows at 45 degrees are 0.7 px
+    apart, and the rounding piles the ink of any page into fewer rows there.)
 
     Parameters
     ----------
@@ -25,12 +28,11 @@ def rule_angle(ink, max_tilt=DEFAULT.rule_max_tilt, step=0.25):
     if ys.size < 10:
         return 0.0
     ys, xs = ys.astype(np.float64), xs.astype(np.float64)
-    proj, across = np.empty_like(ys), np.empty_like(ys)
+    proj = np.empty_like(ys)
     best, best_score = 0.0, -1
     for deg in np.arange(-max_tilt, max_tilt + step / 2, step):
-        t = np.deg2rad(deg)
-        np.multiply(ys, np.cos(t), out=proj)
-        proj += np.multiply(xs, np.sin(t), out=across)
+        np.multiply(xs, np.tan(np.deg2rad(deg)), out=proj)
+        proj += ys
         np.rint(proj, out=proj)
         bins = proj.astype(np.intp)
         bins -= bins.min()
@@ -104,7 +106,8 @@ def _thickness(rule):
 
 def _rules_horizontal(ink, loose, stroke, params):
     h, w = ink.shape
-    rule = _long_runs(loose, params.rule_length * max(h, w), params.rule_span, params.rule_fill)
+    length = max(params.rule_length * max(h, w), params.rule_min_strokes * stroke)
+    rule = _long_runs(loose, length, params.rule_span, params.rule_fill)
     rule = _dilate_rows(rule) & ink
     if not rule.any():
         return rule
@@ -238,7 +241,8 @@ def remove_rules(ink, stroke, params=DEFAULT, loose=None, contrast=None):
     for transpose in (False, True):
         page, where = (np.ascontiguousarray(ink.T), np.ascontiguousarray(loose.T)) if transpose else (ink, loose)
         found = np.zeros_like(page)
-        tilts = rule_angle(where, params.rule_max_tilt) + params.rule_tilt_spread * np.array([-1, 0, 1])
+        steps = int(np.ceil(params.rule_tilt_spread / params.rule_tilt_step - 1e-9))
+        tilts = rule_angle(where, params.rule_max_tilt) + params.rule_tilt_spread * np.linspace(-1, 1, 2 * steps + 1)
         for tilt, possible in zip(tilts, may_hold_rules(where, tilts, params)):
             if not possible:
                 continue

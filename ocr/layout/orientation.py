@@ -4,10 +4,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..params import DEFAULT
-from ..recognition.classify import lookalike_confidence, predict_proba
+from ..recognition.classify import LOOKALIKE_PAIRS, lookalike_confidence, predict_proba
 from ..recognition.crops import normalise_crops
 from ..recognition.glyph import MIN_ROTATION, images_to_rows, rows_to_images
 from .glyphs import Glyphs, classify_glyphs
+from ..frontend.letters import row_neighbours
 from .lines import estimate_skew
 
 
@@ -58,10 +59,41 @@ def turn_rows(rows, k):
     return images_to_rows(np.rot90(images, k, axes=(1, 2)))
 
 
+TURN_PAIRS = tuple(pair for pair in LOOKALIKE_PAIRS if pair != ("Z", "2"))
+"""Twins counted together when the turns are scored: not Z/2, one of which a turned 2 or Z reads as."""
+
+
+def _log_confidences(probs):
+    """Each row's log-confidence, twins counted together (:data:`TURN_PAIRS`)."""
+    return np.log(lookalike_confidence(probs, TURN_PAIRS) + 1e-12)
+
+
 def _mean_log_confidence(probs, trim=0.0):
     """Mean log-confidence of the rows, leaving out the least confident ``trim`` fraction."""
-    logs = np.sort(np.log(lookalike_confidence(probs) + 1e-12))
+    logs = np.sort(_log_confidences(probs))
     return float(np.mean(logs[int(trim * len(logs)):]))
+
+
+def line_direction(boxes, params=DEFAULT):
+    """Letters lined up in columns less letters lined up in rows (:func:`~ocr.frontend.letters.row_neighbours`).
+
+    Positive when the glyphs stand one below the other, as a line of writing
+    does on a page turned a quarter turn; negative when they stand side by side.
+
+    Parameters
+    ----------
+    boxes : (K, 4) array
+
+    Returns
+    -------
+    int
+    """
+    boxes = np.asarray(boxes, float).reshape(-1, 4)
+    if len(boxes) < 2:
+        return 0
+    in_rows = row_neighbours(boxes, params) > 0
+    in_cols = row_neighbours(boxes[:, [1, 0, 3, 2]], params) > 0
+    return int(np.count_nonzero(in_cols & ~in_rows)) - int(np.count_nonzero(in_rows & ~in_cols))
 
 
 def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None, known=None):
@@ -111,16 +143,39 @@ def orientation_scores(binary, boxes, classifier, params=DEFAULT, upright=None, 
             np.array([_mean_log_confidence(p, params.orientation_trim) for p in parts]))
 
 
+def turn_evidence(scores, n_letters, direction, params=DEFAULT):
+    """Log-odds for each quarter turn against the page as it stands: the letters' and the layout's.
+
+    The letters' evidence is the summed log-likelihood ratio of their readings
+    (``n_letters`` times the mean score gain), so that three glyphs read
+    slightly more surely sideways are weak evidence and sixty strong; the
+    layout's is ``orientation_layout`` per letter lined up in a column rather
+    than a row (``direction``, :func:`line_direction`), for the odd turns.
+
+    Returns
+    -------
+    (4,) float array; 0 for the page as it stands
+    """
+    evidence = n_letters * (np.asarray(scores, float) - scores[0])
+    evidence[1::2] += params.orientation_layout * direction
+    return evidence
+
+
 def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, reading=None):
     """Quarter turns (``np.rot90``'s ``k``) that stand the page upright.
 
-    0 unless another turn reads clearly better than upright (``orientation_margin``)
-    and its better read letters read confidently (``orientation_confidence``). A page whose
-    letters already read so confidently as they stand that no turn could beat
-    them by the margin (every score is at most 0) is not turned, and the other
-    turns are not read; nor is a page whose first ``orientation_first`` letters
-    read far better upright than in any other turn (``orientation_lead``) read
-    in turns on the rest of its sample (otherwise those letters are not read twice).
+    0 unless another turn has strong evidence: its log-odds against the page
+    as it stands (:func:`turn_evidence`: the letters' summed log-likelihood
+    ratios and, for a quarter turn, the letters that line up in columns)
+    reach ``orientation_prior``, and its better read letters read
+    confidently (``orientation_confidence``). Without the layout's support a
+    turn must also read clearly better per letter (``orientation_margin``). A page whose
+    letters line up in rows and already read so confidently as they stand
+    that no turn could beat them by the margin (every score is at most 0) is
+    not turned, and the other turns are not read; nor is a page whose first
+    ``orientation_first`` letters read far better upright than in any other
+    turn (``orientation_lead``) read in turns on the rest of its sample
+    (otherwise those letters are not read twice).
 
     Parameters
     ----------
@@ -131,18 +186,22 @@ def detect_orientation(binary, boxes, classifier, params=DEFAULT, upright=None, 
         for the shortcut.
     """
     pick = sample_letters(boxes, params.orientation_sample)
-    if reading is not None and len(pick) and _mean_log_confidence(reading[pick]) > -params.orientation_margin:
+    direction = line_direction(boxes, params)
+    if (direction <= 0 and reading is not None and len(pick)
+            and _mean_log_confidence(reading[pick]) > -params.orientation_margin):
         return 0
     known = {}
     if params.orientation_first < len(pick):
         first, _ = orientation_scores(binary, boxes, classifier,
                                       params.with_(orientation_sample=params.orientation_first), upright, known)
-        if first[0] - first[1:].max() >= params.orientation_lead:
+        if direction <= 0 and first[0] - first[1:].max() >= params.orientation_lead:
             return 0
     scores, trimmed = orientation_scores(binary, boxes, classifier, params, upright, known)
-    best = int(np.argmax(scores))
-    if (best and scores[best] - scores[0] >= params.orientation_margin
-            and trimmed[best] >= np.log(params.orientation_confidence)):
+    evidence = turn_evidence(scores, len(pick), direction, params)
+    best = int(np.argmax(evidence))
+    if not best or evidence[best] < params.orientation_prior or trimmed[best] < np.log(params.orientation_confidence):
+        return 0
+    if (best % 2 and direction > 0) or scores[best] - scores[0] >= params.orientation_margin:
         return best
     return 0
 
