@@ -9,6 +9,7 @@ from .layout.page_layout import lay_out
 from .layout.writing import keep_writing
 from .params import DEFAULT
 from .recognition.engines import DEFAULT_ENGINE, WHOLE_LINE_ENGINES, recognise
+from .recognition.half_turn import settle_half_turn
 from .result import PageResult
 
 
@@ -16,7 +17,9 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     """Recognise the writing on a page image.
 
     The page is turned upright first when another quarter turn reads more
-    confidently (see ``ocr.layout.orientation``).
+    confidently (see ``ocr.layout.orientation``); with ``engine='auto'`` and a
+    mixed-case recogniser, then by a half turn when that recogniser reads it
+    far more surely so (:func:`ocr.recognition.half_turn.settle_half_turn`).
 
     Parameters
     ----------
@@ -54,6 +57,8 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     if len(found.boxes) == 0:
         return PageResult([], shape, 0.0)
     page = stand_upright(found, classifier, params)
+    if engine == "auto" and classifier is not None:
+        page = settle_half_turn(page, mixed, params)
     if len(page.found.boxes) == 0:
         return PageResult([], shape, 0.0, 90 * page.turns)
     glyphs = letters_of(page, classifier, engine, params)

@@ -192,6 +192,15 @@ class FrontEndParams:
         Log-odds for a quarter turn per letter that stands in a column of
         letters and in no row (against per letter in a row and no column):
         writing runs along its lines.
+    half_turn_prior : float
+        With ``engine='auto'`` and a mixed-case recogniser, the upright page
+        is turned by 180 degrees when that recogniser reads it so with log-odds
+        of at least this: its mean log-confidence per character gained, times
+        the page's letters (:func:`ocr.recognition.half_turn.settle_half_turn`;
+        a line recogniser reads context, which single glyphs lack: ``o s x z l``
+        and ``2/Z`` read alike upside down). Odds of about 400 to 1: on every
+        dev page as the glyphs stand it upright, the evidence for the wrong
+        half turn is at most 3.4.
     lone_max_letters : int
         A text line of at most this many letters ...
     lone_min_confidence : float
@@ -219,6 +228,10 @@ class FrontEndParams:
         letters whose capitals look different (``a b d e f g h i j l m n q r t
         y``; ``c o s u v w x z k p`` are not evidence): a line of block
         capitals stays with the capitals' engines.
+    mixed_margin : float
+        ... and when its mean log-confidence per character beats the capitals'
+        reading of the line by more than this
+        (:func:`ocr.recognition.engines.keeps_mixed_reading`).
     line_join : float
         A box joins the current text line when its centre is within this many
         line heights of the line's centre.
@@ -327,12 +340,14 @@ class FrontEndParams:
     orientation_confidence: float = 0.85
     orientation_prior: float = 1.5
     orientation_layout: float = 1.5
+    half_turn_prior: float = 6.0
     lone_max_letters: int = 1
     lone_min_confidence: float = 0.5
     lone_blob_strokes: float = 2.0
     only_writing: bool = True
     auto_margin: float = 0.5
     mixed_share: float = 0.25
+    mixed_margin: float = 0.0
     line_join: float = 0.5
     line_bend: float = 5.0
     stray_max_boxes: int = 2

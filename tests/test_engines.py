@@ -1,7 +1,8 @@
 """Which engine's reading a line keeps: the mixed-case recogniser's on lines of mixed-case print."""
 import pytest
 
-from ocr.recognition.engines import is_mixed_case
+from ocr.params import DEFAULT
+from ocr.recognition.engines import is_mixed_case, is_sum, keeps_mixed_reading
 from ocr.result import Char, Line, Word
 
 
@@ -25,3 +26,32 @@ def test_a_line_is_mixed_case_when_enough_of_its_letters_are_distinct_lowercase(
 def test_the_share_of_distinct_lowercase_letters_is_the_bar():
     assert not is_mixed_case(line("HELLO THeRe"), 0.25)          # 2 of 10
     assert is_mixed_case(line("HELLO THeRe"), 0.2)
+
+
+@pytest.mark.parametrize("text, total", [
+    ("2+2", True),
+    ("2 + 4 - 3", True),
+    ("7 = 3+4", True),
+    ("x = 2", False),                # no digit before the sign
+    ("A+B", False),
+    ("+2 and 2+", False),
+    ("2 - 3", False),                # a dash the capitals' engines write too
+])
+def test_a_line_is_a_sum_when_a_plus_or_equals_sign_stands_between_digits(text, total):
+    assert is_sum(line(text)) is total
+
+
+def confident(text, conf):
+    return Line([Word([Char([0, 0, 1, 1], c, conf) for c in word]) for word in text.split()])
+
+
+@pytest.mark.parametrize("caps, mixed, kept", [
+    (confident("HCIIO", 0.5), confident("Hello", 0.9), True),
+    (confident("HELLO", 0.95), confident("Hello", 0.6), False),     # capitals read surely: a misread stays out
+    (confident("HELLO", 0.5), confident("HELLO", 0.9), False),      # not mixed-case: the capitals' engines read it
+    (confident("ZTZ", 0.6), confident("2+2", 0.9), True),           # a sum
+    (confident("0123", 0.9), confident("0=123", 0.7), False),       # a sign misread in digits, less surely
+])
+def test_auto_keeps_the_mixed_reading_of_mixed_case_and_sums_read_more_surely(caps, mixed, kept):
+    assert keeps_mixed_reading(caps, mixed) is kept
+    assert keeps_mixed_reading(caps, mixed, DEFAULT.with_(mixed_margin=-10.0)) is (is_mixed_case(mixed) or is_sum(mixed))

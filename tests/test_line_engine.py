@@ -198,3 +198,17 @@ def test_a_stray_first_letter_written_apart_joins_its_line_within_reach():
     boxes = np.array(line + [[80, 150, 114, 164]])     # a p 36 px (under two heights) before the line's first box
     assert absorb_strays(boxes, [[0, 1, 2, 3, 4], [5]], 0.0) == [[5, 0, 1, 2, 3, 4]]
     assert absorb_strays(boxes, [[0, 1, 2, 3, 4], [5]], 0.0, reach_heights=1.0) == [[0, 1, 2, 3, 4], [5]]
+
+
+def test_a_line_s_strip_holds_none_of_the_other_lines_ink():
+    """On a page of close lines the spread frame reaches the lines above and below: their letters are cleared."""
+    from ocr.recognition.line_engine import without_other_lines
+
+    binary = np.ones((60, 40), bool)
+    binary[5:15, 5:15] = False             # the line above
+    binary[20:35, 5:15] = False            # the line's own letter, its top reaching into the box above
+    boxes = np.array([[5, 5, 22, 15], [20, 5, 35, 15]])
+    alone = without_other_lines(binary, boxes, [1])
+    assert alone[5:20, 5:15].all() and not alone[20:35, 5:15].any()
+    assert not binary[5:15, 5:15].any()                        # the page itself is left as it was
+    assert without_other_lines(binary, boxes[1:], [0]) is binary

@@ -17,15 +17,14 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm import tqdm
-
 from scipy import ndimage as ndi
+from tqdm import tqdm
 
 from ocr.frontend.letters import letters_on, locate
 from ocr.frontend.strokes import stroke_width
 from ocr.layout.lines import estimate_skew, layout
 from ocr.params import DEFAULT
-from ocr.recognition.line_engine import spread_strip
+from ocr.recognition.line_engine import spread_strip, without_other_lines
 from ocr.recognition.line_image import SPREAD, SPREAD_HEIGHT, shrink_strip
 
 from .data import DataFormatError, DataNotFoundError
@@ -165,7 +164,7 @@ def reader_strip(found, boxes, text, height=SPREAD_HEIGHT, spread=SPREAD, params
     if (min(right, b[:, 3].max()) - max(left, b[:, 1].min()) < min_cover * width
             or b[:, 1].min() < left - (1 - min_cover) * width or b[:, 3].max() > right + (1 - min_cover) * width):
         return None
-    return spread_strip(found.binary, b, skew, spread, 1.0, height)[0]
+    return spread_strip(without_other_lines(found.binary, found.boxes, best), b, skew, spread, 1.0, height)[0]
 
 
 def make_line(rng, sources, height=SPREAD_HEIGHT, spread=SPREAD, params=DEFAULT, tries=8):

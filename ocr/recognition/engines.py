@@ -23,6 +23,8 @@ WHOLE_LINE_ENGINES = ("line", "mixed")
 """Engines that read lines whole, without classifying letters."""
 DISTINCT_LOWERCASE = "abdefghijlmnqrty"
 """Lowercase letters whose capitals look different: a mixed-case reading holding them is evidence of mixed case."""
+SUM_SIGNS = "+="
+"""Signs of a sum that only the mixed-case recogniser writes: a reading holding one between digits is a sum."""
 
 
 def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, recogniser=None, lexicon=None,
@@ -43,7 +45,7 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
     lexicon : ocr.recognition.lexicon.Lexicon, optional
     mixed : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
         The mixed-case line recogniser, needed for 'mixed'; 'auto' keeps its reading of the lines it reads
-        as mixed-case print (:func:`is_mixed_case`).
+        as mixed-case print (:func:`is_mixed_case`) or as a sum (:func:`is_sum`).
 
     Returns
     -------
@@ -68,7 +70,7 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
         lines = prefer_common_words(kept, unkept, lexicon)
     if engine == "auto" and mixed is not None:
         by_mixed = line_engine_lines(binary, glyphs.boxes, structure, skew, mixed, lexicon, keep_empty=True)
-        lines = [other if is_mixed_case(other, params.mixed_share) else line for line, other in zip(lines, by_mixed)]
+        lines = [other if keeps_mixed_reading(line, other, params) else line for line, other in zip(lines, by_mixed)]
     lines = drop_lone_guesses(lines, structure, conf, page.found.ink, glyphs.boxes, page.found.stroke, params)
     order = [i for line in structure for word in line for i in word]
     return PageResult(lines, binary.shape, skew, 0, glyphs.rows[order], [labels[i] for i in order])
@@ -112,6 +114,27 @@ def line_engine_lines(binary, boxes, structure, skew, recogniser, lexicon, keep_
     return lines if keep_empty else [line for line in lines if line.words]
 
 
+def keeps_mixed_reading(line, mixed_line, params=DEFAULT):
+    """Does ``engine='auto'`` keep the mixed-case recogniser's reading of a line over the capitals' engines'?
+
+    When that reading is mixed-case print (:func:`is_mixed_case`) or a sum
+    (:func:`is_sum`), and it is surer than the capitals' reading: its mean
+    log-confidence per character beats theirs by ``params.mixed_margin``
+    (:func:`line_confidence`). A line of block capitals that the mixed-case
+    recogniser misreads with lowercase letters reads less surely so than the
+    glyph classifier reads its capitals.
+
+    Parameters
+    ----------
+    line, mixed_line : Line
+        The capitals' engines' reading and the mixed-case recogniser's.
+    params : FrontEndParams
+    """
+    if not (is_mixed_case(mixed_line, params.mixed_share) or is_sum(mixed_line)):
+        return False
+    return line_confidence(mixed_line) > line_confidence(line) + params.mixed_margin
+
+
 def is_mixed_case(line, share=DEFAULT.mixed_share):
     """Does a mixed-case recogniser's reading of a line say it is mixed-case print?
 
@@ -122,6 +145,17 @@ def is_mixed_case(line, share=DEFAULT.mixed_share):
     letters = [c for c in line.text if c.isalpha()]
     distinct = sum(c in DISTINCT_LOWERCASE for c in letters)
     return distinct >= max(1.0, share * len(letters))
+
+
+def is_sum(line):
+    """Does a mixed-case recogniser's reading of a line hold a sign of a sum (:data:`SUM_SIGNS`) between digits?
+
+    ``2+2``, ``2 + 4 - 3 = 3``: the capitals' engines have no ``+`` or ``=``
+    and read them as ``T``, ``F`` or nothing.
+    """
+    text = "".join(line.text.split())
+    return any(c in SUM_SIGNS and i and text[i - 1].isdigit() and text[i + 1:i + 2].isdigit()
+               for i, c in enumerate(text))
 
 
 def line_confidence(line):

@@ -14,8 +14,17 @@ from ..layout.lines import box_centres
 from .classify import ctc_word_context
 from .ctc import greedy_decode
 from .lexicon import correct_ctc_line, is_cased
-from .line_image import (FRAME_STEP, LETTER_HEIGHT, LINE_HEIGHT, SPREAD_HEIGHT, ink_spread, line_input, shrink_strip,
-                         spread_input, strip_width)
+from .line_image import (
+    FRAME_STEP,
+    LETTER_HEIGHT,
+    LINE_HEIGHT,
+    SPREAD_HEIGHT,
+    ink_spread,
+    line_input,
+    shrink_strip,
+    spread_input,
+    strip_width,
+)
 
 CROP_MARGIN = 0.4
 HALF_WIDTH = 0.45
@@ -161,7 +170,8 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
     for line, want in zip(structure, wanted):
         idx = [i for word in line for i in word]
         if spread:
-            strip, scale, top, origin, along, across = spread_strip(binary, boxes[idx], angle, recogniser.spread,
+            alone = without_other_lines(binary, boxes, idx) if want else binary
+            strip, scale, top, origin, along, across = spread_strip(alone, boxes[idx], angle, recogniser.spread,
                                                                     recogniser.strip_scale, blank=not want)
         else:
             origin, along, across, shape, height = line_frame(boxes[idx], angle)
@@ -196,6 +206,39 @@ def read_lines(binary, boxes, structure, angle, recogniser, lexicon=None, wanted
         if current:
             words.append(current)
         out.append(words)
+    return out
+
+
+def without_other_lines(binary, boxes, line):
+    """``binary`` with the letter boxes of every other line cleared to paper, the line's own boxes kept.
+
+    A line's spread frame reaches three letter heights either side: on a page
+    of close lines it would hold the lines above and below, whose ink would
+    set its spread (the letters shrink) and be read.
+
+    Parameters
+    ----------
+    binary : (H, W) array
+        0 = ink, 1 = paper.
+    boxes : (K, 4) array
+        Every letter box of the page.
+    line : sequence of int
+        Indices of the line's boxes.
+
+    Returns
+    -------
+    (H, W) array
+        A copy when any box was cleared.
+    """
+    boxes = np.asarray(boxes).reshape(-1, 4).astype(int)
+    others = np.setdiff1d(np.arange(len(boxes)), np.asarray(line, int))
+    if not len(others):
+        return binary
+    out = binary.copy()
+    for t, l, b, r in boxes[others]:
+        out[max(t, 0):max(b, 0), max(l, 0):max(r, 0)] = 1
+    for t, l, b, r in boxes[np.asarray(line, int)]:
+        out[max(t, 0):max(b, 0), max(l, 0):max(r, 0)] = binary[max(t, 0):max(b, 0), max(l, 0):max(r, 0)]
     return out
 
 
