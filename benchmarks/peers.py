@@ -38,6 +38,9 @@ Example::
 
     ../peers-venv/bin/python benchmarks/peers.py ../shared/data/pages ../shared/data/pages-wild \\
         ../shared/data/pages-real -o peers.md --json peers.json
+    # after a change to handocr, the peers' readings of the same pages kept:
+    ../peers-venv/bin/python benchmarks/peers.py ../shared/data/pages ../shared/data/pages-wild \\
+        ../shared/data/pages-real --engines handocr --reuse peers.json -o peers.md --json peers.json
 """
 import argparse
 import importlib
@@ -347,7 +350,47 @@ def group_table(pages, engine_names, key):
     return {g: {e: pooled([p["results"][e] for p in pages if p[key] == g]) for e in engine_names} for g in groups}
 
 
-def run_benchmark(folders, engines, progress=True):
+def reused_readings(previous, names, loaded):
+    """The readings of the engines of an earlier report that are not run again, by engine.
+
+    Parameters
+    ----------
+    previous : dict
+        An earlier :func:`run_benchmark` report (``--json``).
+    names : list of str
+        The engines run now; theirs are not taken.
+    loaded : list of (str, list of dict)
+        The folders read now and their pages.
+
+    Returns
+    -------
+    infos : dict of str to dict
+        The reused engines' ``engines`` entries, with ``reused`` True.
+    readings : dict of str to dict of (str, str) to dict
+        As :func:`run_engine` gives them.
+
+    Raises
+    ------
+    SystemExit
+        A page read now is not in the earlier report.
+    """
+    pages = {(f["folder"], p["page"]): p["results"] for f in previous["folders"] for p in f["pages"]}
+    infos, readings = {}, {}
+    for name, info in previous["engines"].items():
+        if name in names or not info.get("available"):
+            continue
+        infos[name] = {**info, "reused": True}
+        readings[name] = {}
+        for folder, folder_pages in loaded:
+            for page in folder_pages:
+                if (folder, page["page"]) not in pages:
+                    sys.exit(f"Error: {folder}/{page['page']}: not in the reused report; run {name} again")
+                old = pages[folder, page["page"]][name]
+                readings[name][folder, page["page"]] = {k: old[k] for k in ("text", "seconds", "error")}
+    return infos, readings
+
+
+def run_benchmark(folders, engines, progress=True, previous=None):
     """Read and score every page of ``folders`` with each available engine.
 
     Parameters
@@ -357,6 +400,9 @@ def run_benchmark(folders, engines, progress=True):
         Unavailable ones are reported on stderr and skipped.
     progress : bool
         Show a tqdm bar on stderr.
+    previous : dict, optional
+        An earlier report whose other engines' readings are scored again with these (:func:`reused_readings`),
+        not read again: e.g. handocr after a change beside peers that take minutes a page.
 
     Returns
     -------
@@ -381,6 +427,11 @@ def run_benchmark(folders, engines, progress=True):
             load_seconds, readings[engine.name] = run_engine(engine, loaded, bar)
             report["engines"][engine.name].update(load_seconds=load_seconds, version=engine.version())
     names = [engine.name for engine in usable]
+    if previous is not None:
+        infos, old = reused_readings(previous, names, loaded)
+        report["engines"].update(infos)
+        readings.update(old)
+        names += list(old)
     for folder, pages in loaded:
         for page in pages:
             page["results"] = {}
@@ -520,6 +571,8 @@ def parse_args(argv=None):
     p.add_argument("--json", dest="json_path", default=None, help="also write the report as JSON here")
     p.add_argument("--tesseract-psm", type=int, default=TESSERACT_PSM,
                    help="tesseract page segmentation mode (default 4: one column of text of variable sizes)")
+    p.add_argument("--reuse", default=None, metavar="JSON",
+                   help="an earlier --json report: its other engines' readings are scored again, not read again")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     return p.parse_args(argv)
 
@@ -539,8 +592,14 @@ def main(argv=None):
             sys.exit(f"Error: {folder}: no such directory")
         if not page_pairs(folder):
             sys.exit(f"Error: {folder}: no NAME.jpg|jpeg|png pages with NAME.txt truth")
+    previous = None
+    if args.reuse:
+        try:
+            previous = json.loads(Path(args.reuse).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            sys.exit(f"Error: --reuse {args.reuse}: {exc}")
     engines = [make_engine(name, args) for name in args.engines]
-    report = run_benchmark(args.folders, engines, progress=not args.no_progress)
+    report = run_benchmark(args.folders, engines, progress=not args.no_progress, previous=previous)
     if not any(e["available"] for e in report["engines"].values()):
         sys.exit("Error: none of the engines is available")
     text = json.dumps(report, indent=1) + "\n" if args.format == "json" else markdown_report(report)

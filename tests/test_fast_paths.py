@@ -295,15 +295,17 @@ def test_numpy_forward_matches_torch_on_the_shipped_models(shipped_cnn):
         np.testing.assert_array_equal(a.argmax(1), b.argmax(1))
 
 
-def test_numpy_line_recogniser_matches_torch_on_the_shipped_model():
+@pytest.mark.parametrize("name", ["line", "mixed"])
+def test_numpy_line_recogniser_matches_torch_on_the_shipped_model(name):
     from ocr.recognition.numpy_line import load_numpy_line_model
     from training.classifier import resolve_model_path
     from training.line_model import load_line_model
 
-    path = resolve_model_path("line")
+    path = resolve_model_path(name)
     exact, fast = load_line_model(path), load_numpy_line_model(path)
     rng = np.random.default_rng(0)
-    strips = [(rng.random((32, w)) > 0.8).astype(np.float32) for w in (3, 40, 123, 811)] * 10   # two batches
+    rows = exact.strip_height
+    strips = [(rng.random((rows, w)) > 0.8).astype(np.float32) for w in (3, 40, 123, 811)] * 10   # two batches
     for a, b in zip(exact.posteriors(strips), fast.posteriors(strips)):
         assert a.shape == b.shape and np.abs(a - b).max() < 1e-5
     assert fast.alphabet == exact.alphabet

@@ -268,3 +268,16 @@ def test_command_line_refuses_unknown_engines_missing_folders_and_no_engine(peer
     monkeypatch.setitem(peers.ENGINES, "missing", missing)
     with pytest.raises(SystemExit, match="none of the engines is available"):
         peers.main([str(write_pages(tmp_path / "real")), "--engines", "missing", "--no-progress"])
+
+
+def test_a_reused_report_s_other_engines_are_scored_again_not_read_again(peers, tmp_path, fixed, blank, ticking):
+    folder = write_pages(tmp_path / "real")
+    first = json.loads(json.dumps(peers.run_benchmark([folder], [fixed(), blank()], progress=False)))
+
+    again = peers.run_benchmark([folder], [blank()], progress=False, previous=first)
+    assert again["engines"]["fixed"]["reused"] and not again["engines"]["blank"].get("reused")
+    assert again["folders"][0]["pooled"] == first["folders"][0]["pooled"]
+    assert again["folders"][0]["categories"] == first["folders"][0]["categories"]
+    del first["folders"][0]["pages"][1]
+    with pytest.raises(SystemExit, match="b.png: not in the reused report"):
+        peers.run_benchmark([folder], [blank()], progress=False, previous=first)
