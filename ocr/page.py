@@ -18,8 +18,9 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
 
     The page is turned upright first when another quarter turn reads more
     confidently (see ``ocr.layout.orientation``); with ``engine='auto'`` and a
-    mixed-case recogniser, then by a half turn when that recogniser reads it
-    far more surely so (:func:`ocr.recognition.half_turn.settle_half_turn`).
+    mixed-case recogniser, a page whose letters read unsurely (:func:`reads_surely`)
+    is then turned by a half turn when that recogniser reads it far more
+    surely so (:func:`ocr.recognition.half_turn.settle_half_turn`).
 
     Parameters
     ----------
@@ -57,17 +58,30 @@ def read_page(image, classifier, params=DEFAULT, engine=DEFAULT_ENGINE, recognis
     if len(found.boxes) == 0:
         return PageResult([], shape, 0.0)
     page = stand_upright(found, classifier, params)
-    if engine == "auto" and classifier is not None:
-        page = settle_half_turn(page, mixed, params)
     if len(page.found.boxes) == 0:
         return PageResult([], shape, 0.0, 90 * page.turns)
     glyphs = letters_of(page, classifier, engine, params)
+    if engine == "auto" and mixed is not None and not reads_surely(glyphs, params):
+        turned = settle_half_turn(page, mixed, params)
+        if turned is not page:
+            page, glyphs = turned, letters_of(turned, classifier, engine, params)
     page_layout = lay_out(glyphs.boxes, page.skew, params,
                           None if engine in WHOLE_LINE_ENGINES else page.found.marks)
     if params.only_writing:
         page_layout = keep_writing(page.found, glyphs, page_layout, classifier=classifier)
     result = recognise(page, glyphs, page_layout, params, engine, recogniser, lexicon, mixed)
     return in_input_frame(result, page, shape)
+
+
+def reads_surely(glyphs, params=DEFAULT):
+    """Do a page's letters read as surely as the right turn of a page does (``params.orientation_confidence``)?
+
+    The geometric mean of their best class probabilities; such a page is not
+    read again for the half turn (:func:`ocr.recognition.half_turn.settle_half_turn`).
+    """
+    if glyphs.probs is None or not len(glyphs.probs):
+        return True
+    return float(np.exp(np.mean(np.log(np.maximum(glyphs.probs.max(axis=1), 1e-9))))) >= params.orientation_confidence
 
 
 def letters_of(page, classifier, engine=DEFAULT_ENGINE, params=DEFAULT):

@@ -1,4 +1,5 @@
 """Which engine's reading a line keeps: the mixed-case recogniser's on lines of mixed-case print."""
+import numpy as np
 import pytest
 
 from ocr.params import DEFAULT
@@ -55,3 +56,15 @@ def confident(text, conf):
 def test_auto_keeps_the_mixed_reading_of_mixed_case_and_sums_read_more_surely(caps, mixed, kept):
     assert keeps_mixed_reading(caps, mixed) is kept
     assert keeps_mixed_reading(caps, mixed, DEFAULT.with_(mixed_margin=-10.0)) is (is_mixed_case(mixed) or is_sum(mixed))
+
+
+def test_only_a_page_whose_letters_read_unsurely_is_read_again_for_the_half_turn():
+    from ocr.layout.glyphs import Glyphs
+    from ocr.page import reads_surely
+
+    sure, unsure = np.full((4, 36), 0.1 / 35), np.full((4, 36), 0.3 / 35)
+    sure[:, 0], unsure[:, 0] = 0.9, 0.7
+    boxes = np.zeros((4, 4), int)
+    assert reads_surely(Glyphs(boxes, probs=sure)) and not reads_surely(Glyphs(boxes, probs=unsure))
+    assert reads_surely(Glyphs(boxes, probs=unsure), DEFAULT.with_(orientation_confidence=0.6))
+    assert reads_surely(Glyphs(boxes))

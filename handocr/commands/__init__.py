@@ -16,7 +16,7 @@ from .options import RecordingGroup
 @click.group(cls=RecordingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handocr")
 def cli():
-    """Handwritten block-capital OCR: read pages, train and evaluate models."""
+    """Handwritten OCR of block capitals and mixed-case print: read pages, train and evaluate models."""
 
 
 train.train.add_command(train_line.train_line_cmd)

@@ -80,7 +80,7 @@ def suffixed(path, stem_suffix, several):
 @PROGRESS_OPTION
 def read(images, model, fmt, output_path, output_dir, recursive, overlay_path, crops_path, jobs, scheduler,
          connect_timeout, engine, line_model, mixed_model, lexicon, progress):
-    """Read the handwritten block capitals on IMAGE files, PDFs, folders, or - (stdin)."""
+    """Read the hand-printed writing (capitals or mixed case) on IMAGE files, PDFs, folders, or - (stdin)."""
     from threadpoolctl import threadpool_limits
     from tqdm import tqdm
 
