@@ -228,6 +228,12 @@ class FrontEndParams:
         letters whose capitals look different (``a b d e f g h i j l m n q r t
         y``; ``c o s u v w x z k p`` are not evidence): a line of block
         capitals stays with the capitals' engines.
+    sum_confidence : float
+        A mixed-case reading is a sum when a ``+`` or ``=`` stands between
+        digits, read with at least this confidence
+        (:func:`ocr.recognition.engines.is_sum`): the ``+`` of a sum in
+        pages-real reads at 0.999, the signs misread between the digits of
+        ``scan_digits`` (pages-wild) at 0.81 or less.
     mixed_margin : float
         ... and when its mean log-confidence per character beats the capitals'
         reading of the line by more than this
@@ -348,6 +354,7 @@ class FrontEndParams:
     auto_margin: float = 0.5
     mixed_share: float = 0.25
     mixed_margin: float = 0.0
+    sum_confidence: float = 0.9
     line_join: float = 0.5
     line_bend: float = 5.0
     stray_max_boxes: int = 2

@@ -42,6 +42,13 @@ def test_a_line_is_a_sum_when_a_plus_or_equals_sign_stands_between_digits(text, 
     assert is_sum(line(text)) is total
 
 
+def test_a_sign_read_unsurely_between_digits_is_no_sum():
+    digits = line("0 1 2=34")
+    assert is_sum(digits, 0.9)
+    digits.words[2].chars[1].confidence = 0.8
+    assert not is_sum(digits, 0.9) and is_sum(digits, 0.8)
+
+
 def confident(text, conf):
     return Line([Word([Char([0, 0, 1, 1], c, conf) for c in word]) for word in text.split()])
 

@@ -130,7 +130,7 @@ def keeps_mixed_reading(line, mixed_line, params=DEFAULT):
         The capitals' engines' reading and the mixed-case recogniser's.
     params : FrontEndParams
     """
-    if not (is_mixed_case(mixed_line, params.mixed_share) or is_sum(mixed_line)):
+    if not (is_mixed_case(mixed_line, params.mixed_share) or is_sum(mixed_line, params.sum_confidence)):
         return False
     return line_confidence(mixed_line) > line_confidence(line) + params.mixed_margin
 
@@ -147,15 +147,17 @@ def is_mixed_case(line, share=DEFAULT.mixed_share):
     return distinct >= max(1.0, share * len(letters))
 
 
-def is_sum(line):
+def is_sum(line, confidence=DEFAULT.sum_confidence):
     """Does a mixed-case recogniser's reading of a line hold a sign of a sum (:data:`SUM_SIGNS`) between digits?
 
     ``2+2``, ``2 + 4 - 3 = 3``: the capitals' engines have no ``+`` or ``=``
-    and read them as ``T``, ``F`` or nothing.
+    and read them as ``T``, ``F`` or nothing. The sign must be read with at
+    least ``confidence`` (``FrontEndParams.sum_confidence``).
     """
-    text = "".join(line.text.split())
-    return any(c in SUM_SIGNS and i and text[i - 1].isdigit() and text[i + 1:i + 2].isdigit()
-               for i, c in enumerate(text))
+    chars = [c for word in line.words for c in word.chars]
+    text = "".join(c.label for c in chars)
+    return any(c.label in SUM_SIGNS and c.confidence >= confidence and i and text[i - 1].isdigit()
+               and text[i + 1:i + 2].isdigit() for i, c in enumerate(chars))
 
 
 def line_confidence(line):
