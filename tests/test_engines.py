@@ -75,3 +75,15 @@ def test_only_a_page_whose_letters_read_unsurely_is_read_again_for_the_half_turn
     assert reads_surely(Glyphs(boxes, probs=sure)) and not reads_surely(Glyphs(boxes, probs=unsure))
     assert reads_surely(Glyphs(boxes, probs=unsure), DEFAULT.with_(orientation_confidence=0.6))
     assert reads_surely(Glyphs(boxes))
+
+
+def test_a_capitals_reading_of_common_words_only_is_not_given_up_for_fewer():
+    from ocr.recognition.lexicon import load_lexicon
+
+    words = load_lexicon("en")
+    caps, mixed = confident("7 JUMPS", 0.6), confident("7 Junyrs", 0.8)
+    assert keeps_mixed_reading(caps, mixed) and not keeps_mixed_reading(caps, mixed, lexicon=words)
+    caps, mixed = confident("UD YOU FROUMC!", 0.5), confident("Lan y0u readme;", 0.8)     # not all common
+    assert keeps_mixed_reading(caps, mixed, lexicon=words)
+    caps, mixed = confident("TO THE", 0.5), confident("to the", 0.8)                        # as many
+    assert keeps_mixed_reading(caps, mixed, lexicon=words)

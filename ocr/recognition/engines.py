@@ -23,6 +23,8 @@ WHOLE_LINE_ENGINES = ("line", "mixed")
 """Engines that read lines whole, without classifying letters."""
 DISTINCT_LOWERCASE = "abdefghijlmnqrty"
 """Lowercase letters whose capitals look different: a mixed-case reading holding them is evidence of mixed case."""
+WORD_MARKS = ".,;:!?'\"()-"
+"""Marks that may stand at a word's ends."""
 SUM_SIGNS = "+="
 """Signs of a sum that only the mixed-case recogniser writes: a reading holding one between digits is a sum."""
 
@@ -70,7 +72,8 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
         lines = prefer_common_words(kept, unkept, lexicon)
     if engine == "auto" and mixed is not None:
         by_mixed = line_engine_lines(binary, glyphs.boxes, structure, skew, mixed, lexicon, keep_empty=True)
-        lines = [other if keeps_mixed_reading(line, other, params) else line for line, other in zip(lines, by_mixed)]
+        lines = [other if keeps_mixed_reading(line, other, params, lexicon) else line
+                 for line, other in zip(lines, by_mixed)]
     lines = drop_lone_guesses(lines, structure, conf, page.found.ink, glyphs.boxes, page.found.stroke, params)
     order = [i for line in structure for word in line for i in word]
     return PageResult(lines, binary.shape, skew, 0, glyphs.rows[order], [labels[i] for i in order])
@@ -114,7 +117,7 @@ def line_engine_lines(binary, boxes, structure, skew, recogniser, lexicon, keep_
     return lines if keep_empty else [line for line in lines if line.words]
 
 
-def keeps_mixed_reading(line, mixed_line, params=DEFAULT):
+def keeps_mixed_reading(line, mixed_line, params=DEFAULT, lexicon=None):
     """Does ``engine='auto'`` keep the mixed-case recogniser's reading of a line over the capitals' engines'?
 
     When that reading is mixed-case print (:func:`is_mixed_case`) or a sum
@@ -122,17 +125,38 @@ def keeps_mixed_reading(line, mixed_line, params=DEFAULT):
     log-confidence per character beats theirs by ``params.mixed_margin``
     (:func:`line_confidence`). A line of block capitals that the mixed-case
     recogniser misreads with lowercase letters reads less surely so than the
-    glyph classifier reads its capitals.
+    glyph classifier reads its capitals. Nor is it kept over a capitals'
+    reading whose every word of letters is a common word of the lexicon when
+    it holds fewer of them (:func:`common_words`: touching capitals ``7 JUMPS``
+    read ``7 Junyrs``).
 
     Parameters
     ----------
     line, mixed_line : Line
         The capitals' engines' reading and the mixed-case recogniser's.
     params : FrontEndParams
+    lexicon : ocr.recognition.lexicon.Lexicon, optional
     """
     if not (is_mixed_case(mixed_line, params.mixed_share) or is_sum(mixed_line, params.sum_confidence)):
         return False
+    if lexicon is not None:
+        common, words = common_words(line, lexicon)
+        if common and common == words and common > common_words(mixed_line, lexicon)[0]:
+            return False
     return line_confidence(mixed_line) > line_confidence(line) + params.mixed_margin
+
+
+def common_words(line, lexicon):
+    """How many of a line's words, stripped of marks at their ends and in any case, are common words of ``lexicon``
+    (:func:`ocr.recognition.lexicon.is_common`), and how many are words of two or more letters.
+
+    Returns
+    -------
+    (int, int)
+    """
+    words = [word.text.strip(WORD_MARKS).upper() for word in line.words]
+    words = [w for w in words if len(w) >= 2 and w.isalpha()]
+    return sum(is_common(w, lexicon) for w in words), len(words)
 
 
 def is_mixed_case(line, share=DEFAULT.mixed_share):
