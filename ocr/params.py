@@ -228,6 +228,12 @@ class FrontEndParams:
         letters whose capitals look different (``a b d e f g h i j l m n q r t
         y``; ``c o s u v w x z k p`` are not evidence): a line of block
         capitals stays with the capitals' engines.
+    case_height : float
+        Where the mixed-case reading of a line differs from the capitals'
+        reading in case alone, it is kept only when its x-height letters are
+        at most this share of its tall letters' height
+        (:func:`ocr.recognition.engines.case_by_size`; x-height letters are
+        0.5-0.65 of the capitals, a line of block capitals is alike).
     sum_confidence : float
         A mixed-case reading is a sum when a ``+`` or ``=`` stands between
         digits, read with at least this confidence
@@ -355,6 +361,7 @@ class FrontEndParams:
     mixed_share: float = 0.25
     mixed_margin: float = 0.0
     sum_confidence: float = 0.9
+    case_height: float = 0.8
     line_join: float = 0.5
     line_bend: float = 5.0
     stray_max_boxes: int = 2

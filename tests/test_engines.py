@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from ocr.params import DEFAULT
-from ocr.recognition.engines import is_mixed_case, is_sum, keeps_mixed_reading
+from ocr.recognition.engines import case_by_size, is_mixed_case, is_sum, keeps_mixed_reading
 from ocr.result import Char, Line, Word
 
 
@@ -62,7 +62,9 @@ def confident(text, conf):
 ])
 def test_auto_keeps_the_mixed_reading_of_mixed_case_and_sums_read_more_surely(caps, mixed, kept):
     assert keeps_mixed_reading(caps, mixed) is kept
-    assert keeps_mixed_reading(caps, mixed, DEFAULT.with_(mixed_margin=-10.0)) is (is_mixed_case(mixed) or is_sum(mixed))
+    if case_by_size(caps, mixed) is None:
+        assert keeps_mixed_reading(caps, mixed, DEFAULT.with_(mixed_margin=-10.0)) is (is_mixed_case(mixed)
+                                                                                        or is_sum(mixed))
 
 
 def test_only_a_page_whose_letters_read_unsurely_is_read_again_for_the_half_turn():
@@ -85,5 +87,18 @@ def test_a_capitals_reading_of_common_words_only_is_not_given_up_for_fewer():
     assert keeps_mixed_reading(caps, mixed) and not keeps_mixed_reading(caps, mixed, lexicon=words)
     caps, mixed = confident("UD YOU FROUMC!", 0.5), confident("Lan y0u readme;", 0.8)     # not all common
     assert keeps_mixed_reading(caps, mixed, lexicon=words)
-    caps, mixed = confident("TO THE", 0.5), confident("to the", 0.8)                        # as many
-    assert keeps_mixed_reading(caps, mixed, lexicon=words)
+
+
+def sized(text, heights, conf=0.9):
+    return Line([Word([Char([0, 0, h, 10], c, conf) for c, h in zip(word, hs)])
+                 for word, hs in zip(text.split(), heights)])
+
+
+def test_a_reading_that_differs_in_case_alone_is_decided_by_the_letters_sizes():
+    capitals = sized("ROOM 9", [[40, 40, 41, 39], [40]], 0.7)
+    assert case_by_size(capitals, confident("Room 9", 0.9)) is False
+    assert not keeps_mixed_reading(capitals, confident("Room 9", 0.9))
+    print_ = sized("ROOM 9", [[40, 24, 23, 25], [40]], 0.7)
+    assert case_by_size(print_, confident("Room 9", 0.9)) is True and keeps_mixed_reading(print_, confident("Room 9", 0.9))
+    assert case_by_size(capitals, confident("Roam 9", 0.9)) is None          # more than case
+    assert case_by_size(sized("NOW", [[20, 20, 20]]), confident("now", 0.9)) is None   # no tall letter to compare

@@ -37,10 +37,10 @@ def engines(shipped_cnn):
             load_lexicon("en"))
 
 
-def cer(folder, engines, engine, lexicon=True):
+def cer(folder, engines, engine, lexicon=True, key="cer"):
     classifier, recogniser, words = engines
     return overall(evaluate_pages(folder, classifier, engine=engine, recogniser=recogniser,
-                                  lexicon=words if lexicon else None))["cer"]
+                                  lexicon=words if lexicon else None))[key]
 
 
 def test_test_line_cer_is_what_models_readme_states(nist36_dir):
@@ -65,4 +65,5 @@ def test_auto_beats_glyph_on_touching_pages_and_matches_it_on_ordinary_ones(touc
     assert cer(touching_pages, engines, "auto") == pytest.approx(0.0221, abs=0.002)   # glyph 32.0%
     assert cer(touching_pages, engines, "auto") < cer(touching_pages, engines, "glyph") - 0.1
     assert cer(ordinary_pages, engines, "auto") == 0.0                 # glyph 0.55%
+    assert cer(ordinary_pages, engines, "auto", key="cer_cased") == 0.0   # capitals print capitals
     assert cer(ordinary_pages, engines, "glyph") == pytest.approx(0.0055, abs=0.001)

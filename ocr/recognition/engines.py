@@ -125,7 +125,8 @@ def keeps_mixed_reading(line, mixed_line, params=DEFAULT, lexicon=None):
     log-confidence per character beats theirs by ``params.mixed_margin``
     (:func:`line_confidence`). A line of block capitals that the mixed-case
     recogniser misreads with lowercase letters reads less surely so than the
-    glyph classifier reads its capitals. Nor is it kept over a capitals'
+    glyph classifier reads its capitals. Where the two readings differ in case
+    alone, the letters' sizes decide (:func:`case_by_size`). Nor is it kept over a capitals'
     reading whose every word of letters is a common word of the lexicon when
     it holds fewer of them (:func:`common_words`: touching capitals ``7 JUMPS``
     read ``7 Junyrs``).
@@ -139,11 +140,40 @@ def keeps_mixed_reading(line, mixed_line, params=DEFAULT, lexicon=None):
     """
     if not (is_mixed_case(mixed_line, params.mixed_share) or is_sum(mixed_line, params.sum_confidence)):
         return False
+    by_size = case_by_size(line, mixed_line, params.case_height)
+    if by_size is not None:
+        return by_size
     if lexicon is not None:
         common, words = common_words(line, lexicon)
         if common and common == words and common > common_words(mixed_line, lexicon)[0]:
             return False
     return line_confidence(mixed_line) > line_confidence(line) + params.mixed_margin
+
+
+def case_by_size(line, mixed_line, ratio=DEFAULT.case_height):
+    """Where a mixed-case reading differs from the capitals' reading in case alone, do the letters' sizes bear it out?
+
+    Its x-height letters (``a c e m n o r s u v w x z`` read lowercase) must be
+    at most ``ratio`` of the height of its tall ones (capitals, digits,
+    ``b d f h k l t``), measured on the capitals' reading's letter boxes (an
+    x-height letter is 0.5-0.65 of a capital; the letters of a line of block
+    capitals are alike). ``Room`` for ``ROOM`` written in capitals is not.
+
+    Returns
+    -------
+    bool or None
+        None when the readings differ in more than case, or either group of letters is missing.
+    """
+    chars = [c for word in line.words for c in word.chars]
+    mixed = [c.label for word in mixed_line.words for c in word.chars]
+    if len(chars) != len(mixed) or "".join(c.label for c in chars).upper() != "".join(mixed).upper():
+        return None
+    heights = np.array([c.box[2] - c.box[0] for c in chars], float)
+    small = [h for h, m in zip(heights, mixed) if m in "acemnorsuvwxz"]
+    tall = [h for h, m in zip(heights, mixed) if m.isupper() or m.isdigit() or m in "bdfhklt"]
+    if not small or not tall:
+        return None
+    return bool(np.median(small) <= ratio * np.median(tall))
 
 
 def common_words(line, lexicon):
