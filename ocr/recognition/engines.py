@@ -47,7 +47,9 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
     lexicon : ocr.recognition.lexicon.Lexicon, optional
     mixed : ocr.recognition.numpy_line.NumpyLineRecogniser, optional
         The mixed-case line recogniser, needed for 'mixed'; 'auto' keeps its reading of the lines it reads
-        as mixed-case print (:func:`is_mixed_case`) or as a sum (:func:`is_sum`).
+        as mixed-case print (:func:`is_mixed_case`) or as a sum (:func:`is_sum`) more surely
+        (:func:`keeps_mixed_reading`). Like the capitals' line recogniser, it reads only the lines whose
+        reading it could change: those cut, read unsurely or holding an uncommon word.
 
     Returns
     -------
@@ -60,18 +62,20 @@ def recognise(page, glyphs, page_layout, params=DEFAULT, engine=DEFAULT_ENGINE, 
         return PageResult(line_engine_lines(binary, glyphs.boxes, structure, skew, reader, lexicon),
                           binary.shape, skew)
     lines, labels, conf = glyph_engine_lines(glyphs, page_layout, skew, lexicon, params)
-    if engine == "auto" and recogniser is not None:
+    if engine == "auto":
         cut = [any(glyphs.cut[i] for word in line for i in word) for line in structure]
         wanted = [touching or line_confidence(line) < -params.auto_margin
                   or (lexicon is not None and any(is_uncommon(w.text, lexicon) for w in line.words))
                   for line, touching in zip(lines, cut)]
+    if engine == "auto" and recogniser is not None:
         other = line_engine_lines(binary, glyphs.boxes, structure, skew, recogniser, lexicon, keep_empty=True,
                                   wanted=wanted)
         kept = choose_lines(lines, other, params.auto_margin, cut)
         unkept = [by_line if k is by_glyph else by_glyph for k, by_glyph, by_line in zip(kept, lines, other)]
         lines = prefer_common_words(kept, unkept, lexicon)
     if engine == "auto" and mixed is not None:
-        by_mixed = line_engine_lines(binary, glyphs.boxes, structure, skew, mixed, lexicon, keep_empty=True)
+        by_mixed = line_engine_lines(binary, glyphs.boxes, structure, skew, mixed, lexicon, keep_empty=True,
+                                     wanted=wanted)
         lines = [other if keeps_mixed_reading(line, other, params, lexicon) else line
                  for line, other in zip(lines, by_mixed)]
     lines = drop_lone_guesses(lines, structure, conf, page.found.ink, glyphs.boxes, page.found.stroke, params)

@@ -5,10 +5,12 @@ some letters read alike upside down (``o s x z l 2/Z 6/9``, most lowercase
 print). A line recogniser reads a line in context: its reading of the page as
 it stands and turned by 180 degrees decides between the two.
 """
+from dataclasses import replace
+
 import numpy as np
 
 from ..layout.lines import estimate_skew
-from ..layout.orientation import UprightPage
+from ..layout.orientation import UprightPage, rotate_boxes
 from ..layout.page_layout import lay_out
 from ..params import DEFAULT
 from .line_engine import read_lines
@@ -65,6 +67,27 @@ def half_turn_evidence(page, turned, recogniser, params=DEFAULT):
     return n * (means[1] - means[0])
 
 
+def half_turned(found):
+    """What the front end found on a page, turned by 180 degrees: every map and box turned, nothing found again.
+
+    Parameters
+    ----------
+    found : ocr.frontend.letters.Located
+
+    Returns
+    -------
+    ocr.frontend.letters.Located
+    """
+    shape = found.ink.shape
+
+    def turn(a):
+        return None if a is None else np.ascontiguousarray(a[::-1, ::-1])
+
+    return replace(found, boxes=rotate_boxes(found.boxes, shape, 2), marks=rotate_boxes(found.marks, shape, 2),
+                   ink=turn(found.ink), contrast=turn(found.contrast), paper=turn(found.paper),
+                   sheet=turn(found.sheet))
+
+
 def settle_half_turn(page, recogniser, params=DEFAULT):
     """``page``, or the page turned by 180 degrees when a line recogniser reads it that way far more surely.
 
@@ -85,8 +108,6 @@ def settle_half_turn(page, recogniser, params=DEFAULT):
     """
     if recogniser is None or not len(page.found.boxes):
         return page
-    found = page.found.turned(2, params)
-    if not len(found.boxes):
-        return page
+    found = half_turned(page.found)
     turned = UprightPage(found, (page.turns + 2) % 4, estimate_skew(found.boxes, params.max_tilt))
     return turned if half_turn_evidence(page, turned, recogniser, params) >= params.half_turn_prior else page
