@@ -212,3 +212,19 @@ def test_a_line_s_strip_holds_none_of_the_other_lines_ink():
     assert alone[5:20, 5:15].all() and not alone[20:35, 5:15].any()
     assert not binary[5:15, 5:15].any()                        # the page itself is left as it was
     assert without_other_lines(binary, boxes[1:], [0]) is binary
+
+
+def test_a_half_turn_turns_every_map_and_box_and_twice_gives_the_page_back():
+    from ocr.frontend.letters import locate
+    from ocr.recognition.half_turn import half_turned
+
+    page = text_page([["FLIT"], ["HELLZ", "VEXT"]], h=36)
+    found = locate((np.clip(page, 0, 1) * 255).astype(np.uint8))
+    turned = half_turned(found)
+    h, w = found.ink.shape
+    assert np.array_equal(turned.ink, found.ink[::-1, ::-1])
+    assert np.array_equal(turned.boxes, np.stack([h - found.boxes[:, 2], w - found.boxes[:, 3],
+                                                  h - found.boxes[:, 0], w - found.boxes[:, 1]], axis=1))
+    back = half_turned(turned)
+    assert np.array_equal(back.boxes, found.boxes) and np.array_equal(back.marks, found.marks)
+    assert back.stroke == found.stroke and back.scale == found.scale
