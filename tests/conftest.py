@@ -77,6 +77,15 @@ def wild_dir():
 
 
 @pytest.fixture(scope="session")
+def real_categories(real_dir):
+    """Each page of ``$OCR_REAL_DIR`` and its category (``CAPS``, ``DIGITS``, ``MIXED_PRINT``) from ``sources.tsv``."""
+    import csv
+
+    with open(real_dir / "sources.tsv") as f:
+        return {row["file"]: row["category"] for row in csv.DictReader(f, delimiter="\t")}
+
+
+@pytest.fixture(scope="session")
 def real_dir():
     """Folder with real pages from seven more sources, grouped in ``sources.tsv`` (``$OCR_REAL_DIR``, e.g.
     ../shared/data/pages-real)."""

@@ -4,8 +4,6 @@ Issue 23's floors on the 16 CAPS and DIGITS pages, and each front-end mechanism 
 in turn on the page that needs it. The two sums of hiren483 hold ``+`` and ``-``, which no glyph model reads
 yet: they are the only pages allowed over 20%.
 """
-import csv
-
 import pytest
 
 from ocr.api import Reader
@@ -23,9 +21,8 @@ def reader(shipped_cnn):
 
 
 @pytest.fixture(scope="module")
-def caps_and_digits(real_dir):
-    with open(real_dir / "sources.tsv") as f:
-        return [row["file"] for row in csv.DictReader(f, delimiter="\t") if row["category"] in ("CAPS", "DIGITS")]
+def caps_and_digits(real_categories):
+    return [name for name, category in real_categories.items() if category in ("CAPS", "DIGITS")]
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 Floors of issue 22 on the 21 MIXED_PRINT pages of pages-real; capital and digit pages keep printing capitals;
 sums keep their signs; the half turn settled by the mixed-case reading, and switched off on the page that needs it.
 """
-import csv
 import json
 
 import pytest
@@ -25,9 +24,8 @@ def reader(shipped_cnn):
 
 
 @pytest.fixture(scope="module")
-def categories(real_dir):
-    with open(real_dir / "sources.tsv") as f:
-        return {row["file"]: row["category"] for row in csv.DictReader(f, delimiter="\t")}
+def categories(real_categories):
+    return real_categories
 
 
 @pytest.fixture(scope="module")
