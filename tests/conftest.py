@@ -79,10 +79,9 @@ def wild_dir():
 @pytest.fixture(scope="session")
 def real_categories(real_dir):
     """Each page of ``$OCR_REAL_DIR`` and its category (``CAPS``, ``DIGITS``, ``MIXED_PRINT``) from ``sources.tsv``."""
-    import csv
+    from training.evaluate_pages import read_sources
 
-    with open(real_dir / "sources.tsv") as f:
-        return {row["file"]: row["category"] for row in csv.DictReader(f, delimiter="\t")}
+    return {name: row["category"] for name, row in read_sources(real_dir).items()}
 
 
 @pytest.fixture(scope="session")

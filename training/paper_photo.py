@@ -14,6 +14,8 @@ import numpy as np
 from PIL import Image, ImageFilter
 from scipy import ndimage as ndi
 
+from ocr.recognition.line_image import ASCENDERS, DESCENDERS, X_HEIGHT_LETTERS
+
 PAPERS = {
     "white": ((236, 236, 232), 0.35), "grey": ((200, 203, 203), 0.15), "cream": ((238, 228, 200), 0.15),
     "kraft": ((196, 160, 118), 0.08), "turquoise": ((120, 214, 200), 0.07), "yellow": ((245, 232, 140), 0.1),
@@ -58,12 +60,12 @@ def guides(text, boxes):
         Median height of capitals, digits and ``b d f h k l``.
     """
     boxes = np.asarray(boxes)
-    on_line = [k for k, c in enumerate(text) if c.isalnum() and c not in "gjpqyQ"]
-    tall = [k for k, c in enumerate(text) if (c.isupper() or c.isdigit() or c in "bdfhkl") and c != "Q"]
+    on_line = [k for k, c in enumerate(text) if c.isalnum() and c not in DESCENDERS + "Q"]
+    tall = [k for k, c in enumerate(text) if (c.isupper() or c.isdigit() or c in ASCENDERS) and c != "Q"]
     baseline = float(np.median(boxes[on_line, 2])) if on_line else None
     cap = float(np.median(boxes[tall, 2] - boxes[tall, 0])) if tall else None
     if cap is None and on_line:
-        small = [k for k in on_line if text[k] in "acemnorsuvwxz"]
+        small = [k for k in on_line if text[k] in X_HEIGHT_LETTERS]
         if small:
             cap = float(np.median(boxes[small, 2] - boxes[small, 0])) / 0.58
     return baseline, cap

@@ -29,15 +29,14 @@ import numpy as np
 from scipy import ndimage as ndi
 from skimage.morphology import skeletonize
 
+from ocr.recognition.line_image import ASCENDERS, DESCENDERS, X_HEIGHT_LETTERS
+
 from .mixed_text import DIGITS, PUNCTUATION
 from .sources import read_pool_file
 
 VALID_SHARE = 0.1
 """Share of pool indices held out for validation by :func:`valid_mask`."""
 
-X_HEIGHT_LETTERS = "acemnorsuvwxz"
-ASCENDERS = "bdfhkl"
-DESCENDERS = "gjpqy"
 DOTTED = "ij"
 SHARED_SHAPES = "cosuvwxzp"
 """Letters whose capital and small forms are the same shape (EMNIST scales both to fill the

@@ -9,12 +9,14 @@ less sure (:func:`choose_lines`), and word by word the common word of the two
 """
 import numpy as np
 
+from ..boxes import line_chars
 from ..layout.punctuation import place_marks
 from ..params import DEFAULT
 from ..result import Char, Line, PageResult, Word
 from .classify import word_context
 from .lexicon import correct_glyph_words, is_common, is_uncommon
 from .line_engine import read_lines
+from .line_image import ASCENDERS, X_HEIGHT_LETTERS
 from .lone import drop_lone_guesses
 
 ENGINES = ("glyph", "line", "mixed", "auto")
@@ -148,8 +150,8 @@ def keeps_mixed_reading(line, mixed_line, params=DEFAULT, lexicon=None):
     if by_size is not None:
         return by_size
     if lexicon is not None:
-        common, words = common_words(line, lexicon)
-        if common and common == words and common > common_words(mixed_line, lexicon)[0]:
+        common, every = common_words(line, lexicon)
+        if common and every and common > common_words(mixed_line, lexicon)[0]:
             return False
     return line_confidence(mixed_line) > line_confidence(line) + params.mixed_margin
 
@@ -168,29 +170,28 @@ def case_by_size(line, mixed_line, ratio=DEFAULT.case_height):
     bool or None
         None when the readings differ in more than case, or either group of letters is missing.
     """
-    chars = [c for word in line.words for c in word.chars]
-    mixed = [c.label for word in mixed_line.words for c in word.chars]
+    chars = line_chars(line)
+    mixed = [c.label for c in line_chars(mixed_line)]
     if len(chars) != len(mixed) or "".join(c.label for c in chars).upper() != "".join(mixed).upper():
         return None
     heights = np.array([c.box[2] - c.box[0] for c in chars], float)
-    small = [h for h, m in zip(heights, mixed) if m in "acemnorsuvwxz"]
-    tall = [h for h, m in zip(heights, mixed) if m.isupper() or m.isdigit() or m in "bdfhklt"]
+    small = [h for h, m in zip(heights, mixed) if m in X_HEIGHT_LETTERS]
+    tall = [h for h, m in zip(heights, mixed) if m.isupper() or m.isdigit() or m in ASCENDERS + "t"]
     if not small or not tall:
         return None
     return bool(np.median(small) <= ratio * np.median(tall))
 
 
 def common_words(line, lexicon):
-    """How many of a line's words, stripped of marks at their ends and in any case, are common words of ``lexicon``
-    (:func:`ocr.recognition.lexicon.is_common`), and how many are words of two or more letters.
+    """How many of a line's words, stripped of marks at their ends and in any case, are common words of ``lexicon``,
+    and whether every word of letters is one (:func:`ocr.recognition.lexicon.is_common`, ``is_uncommon``).
 
     Returns
     -------
-    (int, int)
+    (int, bool)
     """
     words = [word.text.strip(WORD_MARKS).upper() for word in line.words]
-    words = [w for w in words if len(w) >= 2 and w.isalpha()]
-    return sum(is_common(w, lexicon) for w in words), len(words)
+    return sum(is_common(w, lexicon) for w in words), not any(is_uncommon(w, lexicon) for w in words)
 
 
 def is_mixed_case(line, share=DEFAULT.mixed_share):
@@ -212,7 +213,7 @@ def is_sum(line, confidence=DEFAULT.sum_confidence):
     and read them as ``T``, ``F`` or nothing. The sign must be read with at
     least ``confidence`` (``FrontEndParams.sum_confidence``).
     """
-    chars = [c for word in line.words for c in word.chars]
+    chars = line_chars(line)
     text = "".join(c.label for c in chars)
     return any(c.label in SUM_SIGNS and c.confidence >= confidence and i and text[i - 1].isdigit()
                and text[i + 1:i + 2].isdigit() for i, c in enumerate(chars))
@@ -220,7 +221,7 @@ def is_sum(line, confidence=DEFAULT.sum_confidence):
 
 def line_confidence(line):
     """Mean log-confidence of a line's characters (``-inf`` for an empty line)."""
-    conf = [c.confidence for word in line.words for c in word.chars]
+    conf = [c.confidence for c in line_chars(line)]
     return float(np.mean(np.log(np.maximum(conf, 1e-9)))) if conf else -np.inf
 
 

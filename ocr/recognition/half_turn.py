@@ -43,9 +43,10 @@ def line_reading_score(found, skew, recogniser, params=DEFAULT):
 def half_turn_evidence(page, turned, recogniser, params=DEFAULT):
     """Log-odds for ``turned`` (the page turned by 180 degrees) against ``page``, from their line readings.
 
-    Both pages are scored over the same number of letters, the page's letter
-    boxes: a reading's mean log-confidence per character, times that number
-    (a character not read at all counts as read at the reading's mean).
+    Both are scored over the page's letter boxes (the turned page holds the
+    same, :func:`half_turned`): a reading's mean log-confidence per character,
+    times their number (a character not read at all counts as read at the
+    reading's mean).
 
     Parameters
     ----------
@@ -55,7 +56,7 @@ def half_turn_evidence(page, turned, recogniser, params=DEFAULT):
     -------
     float
     """
-    n = max(len(page.found.boxes), len(turned.found.boxes))
+    n = len(page.found.boxes)
     means = []
     for p in (page, turned):
         total, count = line_reading_score(p.found, p.skew, recogniser, params)

@@ -11,6 +11,12 @@ LINE_ALPHABET = " " + CLASSES + PUNCTUATION
 NOTE_PUNCTUATION = ".,;:!?'\"-+=/()&%#@"
 MIXED_ALPHABET = " " + "abcdefghijklmnopqrstuvwxyz" + CLASSES + NOTE_PUNCTUATION
 """Classes 1.. of the mixed-case line recogniser: space, a-z, A-Z, 0-9 and the punctuation of notes."""
+X_HEIGHT_LETTERS = "acemnorsuvwxz"
+"""Lowercase letters of print that stand within the x-height (0.5-0.65 of a capital's height)."""
+ASCENDERS = "bdfhkl"
+"""Lowercase letters as tall as a capital (``t`` stands between)."""
+DESCENDERS = "gjpqy"
+"""Lowercase letters that hang below the baseline."""
 LINE_HEIGHT = 32
 LETTER_HEIGHT = 22.0
 LINE_STROKE = 2.5
