@@ -5,7 +5,7 @@ from ocr_drawing import draw_letter, text_page
 from ocr.frontend.letters import find_letters
 from ocr.page import read_page
 from ocr.recognition.line_engine import line_frame, sample_crop
-from ocr.recognition.line_image import FRAME_STEP, LETTER_HEIGHT, line_input
+from ocr.recognition.line_image import FRAME_STEP, LETTER_HEIGHT, MIXED_ALPHABET, SPREAD, line_input
 from training.line_text import LINE_ALPHABET
 
 
@@ -228,3 +228,17 @@ def test_a_half_turn_turns_every_map_and_box_and_twice_gives_the_page_back():
     back = half_turned(turned)
     assert np.array_equal(back.boxes, found.boxes) and np.array_equal(back.marks, found.marks)
     assert back.stroke == found.stroke and back.scale == found.scale
+
+
+class MixedStub(StubRecogniser):
+    """A stand-in mixed-case recogniser: spread-framed strips, the mixed alphabet."""
+
+    alphabet = MIXED_ALPHABET
+    framing, spread, strip_scale = "spread", SPREAD, 2 / 3
+
+
+def test_auto_reads_with_the_mixed_case_recogniser_only_the_lines_it_could_change():
+    mixed = MixedStub("then")
+    read_page(two_line_page(), Sure(), engine="auto", recogniser=StubRecogniser("ZZZ"), mixed=mixed)
+    cut_line, sure_line = mixed.strips                                # one batch, both in their places
+    assert cut_line.any() and not sure_line.any()                    # TEXT at 0.99 a letter: left blank
